@@ -1,0 +1,53 @@
+//! Writes `include/clerk.h` from the `extern "C"` functions in `src/ffi` with cbindgen.
+//!
+//! The header is checked in so that C users need no Rust tools to read it; the build
+//! rewrites it only when its text changes, and the test command fails if the checked-in
+//! header differs from what this script generates.
+
+use std::env;
+use std::fs;
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=build.rs");
+
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets the manifest dir"));
+    let mut config = cbindgen::Config::from_file(root.join("cbindgen.toml"))
+        .expect("cbindgen.toml is readable and valid");
+    config.after_includes = Some(version_macros());
+
+    let header = cbindgen::Builder::new()
+        .with_crate(&root)
+        .with_config(config)
+        .generate()
+        .expect("cbindgen can read src/ffi");
+    let mut text = Vec::new();
+    header.write(&mut text);
+
+    let out = root.join("include").join("clerk.h");
+    if fs::read(&out).ok().as_deref() != Some(text.as_slice()) {
+        fs::create_dir_all(root.join("include")).expect("include/ can be created");
+        fs::write(&out, &text).expect("include/clerk.h can be written");
+    }
+}
+
+/// `CLERK_VERSION_*` macros from the package version, so the header and the library agree.
+fn version_macros() -> String {
+    let part = |name: &str| env::var(name).expect("cargo sets the package version");
+    format!(
+        "\n/** The version of libclerk this header belongs to; clerk_version() returns it. */\n\
+         #define CLERK_VERSION \"{}\"\n\
+         /** The major part of CLERK_VERSION. */\n\
+         #define CLERK_VERSION_MAJOR {}\n\
+         /** The minor part of CLERK_VERSION. */\n\
+         #define CLERK_VERSION_MINOR {}\n\
+         /** The patch part of CLERK_VERSION. */\n\
+         #define CLERK_VERSION_PATCH {}\n",
+        part("CARGO_PKG_VERSION"),
+        part("CARGO_PKG_VERSION_MAJOR"),
+        part("CARGO_PKG_VERSION_MINOR"),
+        part("CARGO_PKG_VERSION_PATCH"),
+    )
+}

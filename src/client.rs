@@ -1,0 +1,386 @@
+//! The client: one connection pool and its settings, shared by every call.
+
+use std::fmt;
+use std::io::ErrorKind;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use ureq::http::header::RETRY_AFTER;
+use ureq::Agent;
+
+use crate::config::{ClientBuilder, Settings, CONNECT_TIMEOUT};
+use crate::error::{ApiError, Error, LocalError};
+use crate::params::UpdateUserParams;
+use crate::retry::{self, Outcome};
+use crate::user::User;
+use crate::{normalize, user_id};
+
+/// The largest response body read, in bytes; a user object is a few KiB.
+pub const MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The `User-Agent` sent with every request.
+pub const USER_AGENT: &str = concat!("libclerk/", env!("CARGO_PKG_VERSION"));
+
+/// A client of Clerk's Backend API.
+///
+/// Cheap to clone and safe to share between threads: every clone uses the same connection
+/// pool. Calls block the calling thread until the answer is read or the deadline passes.
+///
+/// ```no_run
+/// use clerk::{Client, UpdateUserParams};
+///
+/// let client = Client::from_env()?;
+/// let params = UpdateUserParams::new().first_name("John").last_name("Wick");
+/// let user = client.update_user("user_2g7np7Hrk0SN6kj5EDMLDaKNL0S", &params)?;
+/// println!("{:?} {:?}", user.first_name, user.last_name);
+/// # Ok::<(), clerk::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    agent: Agent,
+    /// `{api_url}/v1/users/`, ready for a user id to be appended.
+    users_url: String,
+    /// `Bearer sk_...`: kept out of every `Debug` and error.
+    authorization: String,
+    api_version: String,
+    timeout: Duration,
+    max_retries: u32,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("users_url", &self.inner.users_url)
+            .field("api_version", &self.inner.api_version)
+            .field("timeout", &self.inner.timeout)
+            .field("max_retries", &self.inner.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Just enough of a user object to tell one from anything else.
+#[derive(Deserialize)]
+struct UserProbe {
+    id: String,
+    #[serde(default)]
+    object: Option<String>,
+}
+
+/// One HTTP answer, read in full.
+struct Answer {
+    status: u16,
+    body: Vec<u8>,
+    retry_after: Option<Duration>,
+}
+
+impl Client {
+    /// A client with this secret key; other settings from the environment or defaults.
+    pub fn new(secret_key: impl Into<String>) -> Result<Client, Error> {
+        ClientBuilder::new().secret_key(secret_key).build()
+    }
+
+    /// A client configured from `CLERK_SECRET_KEY`, `CLERK_API_URL` and `CLERK_API_VERSION`.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::new().build()
+    }
+
+    /// A builder for a client with other settings.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    pub(crate) fn from_settings(settings: Settings) -> Result<Client, Error> {
+        let mut config = Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .user_agent(USER_AGENT)
+            .accept("application/json")
+            .timeout_connect(Some(CONNECT_TIMEOUT.min(settings.timeout)));
+        if settings.api_url.loopback {
+            // A local stand-in is reached directly, never through a proxy from the environment.
+            config = config.proxy(None);
+        }
+
+        Ok(Client {
+            inner: Arc::new(Inner {
+                agent: config.build().new_agent(),
+                users_url: format!("{}/v1/users/", settings.api_url.base),
+                authorization: format!("Bearer {}", settings.secret_key),
+                api_version: settings.api_version,
+                timeout: settings.timeout,
+                max_retries: settings.max_retries,
+            }),
+        })
+    }
+
+    /// The `Clerk-API-Version` this client sends.
+    pub fn api_version(&self) -> &str {
+        &self.inner.api_version
+    }
+
+    /// Updates a user and returns the updated user.
+    ///
+    /// Fields left unset in `params` are not changed. Fails with
+    /// [`Error::InvalidArgument`] before sending anything if the user id is malformed or
+    /// the params are not accepted by the client's API version.
+    pub fn update_user(&self, user_id: &str, params: &UpdateUserParams) -> Result<User, Error> {
+        let params = serde_json::to_string(params).map_err(|e| {
+            let long = format!("the params could not be written as JSON: {e}");
+            Error::Internal(Box::new(LocalError::new("internal_error", "bug", long)))
+        })?;
+
+        let body = self.update_user_json(user_id, &params)?;
+        serde_json::from_str(&body).map_err(|e| {
+            let long = format!("the user was updated, but its JSON did not decode: {e}");
+            Error::Decode(Box::new(LocalError::new("decode_error", "bad user", long)))
+        })
+    }
+
+    /// Updates a user from params given as JSON text; returns the user JSON as Clerk sent it.
+    ///
+    /// The params are a JSON object whose top-level keys are update-user fields in
+    /// snake_case (`first_name`) or camelCase (`firstName`); `null` clears a field.
+    pub fn update_user_json(&self, user_id: &str, params_json: &str) -> Result<String, Error> {
+        let segment = user_id::path_segment(user_id)?;
+        let body = normalize::request_body(params_json, &self.inner.api_version)?;
+
+        let url = format!("{}{segment}", self.inner.users_url);
+        let answer = self.send_with_retries(&url, body.as_bytes())?;
+        user_from(answer)
+    }
+
+    /// Updates a user from params given as a JSON value; returns the user JSON as sent.
+    pub fn update_user_value(
+        &self,
+        user_id: &str,
+        params: &serde_json::Value,
+    ) -> Result<String, Error> {
+        self.update_user_json(user_id, &params.to_string())
+    }
+
+    fn send_with_retries(&self, url: &str, body: &[u8]) -> Result<Answer, Error> {
+        let deadline = Instant::now() + self.inner.timeout;
+        let mut attempts = 1;
+
+        loop {
+            let result = self.send_once(url, body, deadline);
+            let (outcome, retry_after) = match &result {
+                Ok(answer) => (Outcome::Status(answer.status), answer.retry_after),
+                Err((outcome, _)) => (*outcome, None),
+            };
+
+            let left = deadline.saturating_duration_since(Instant::now());
+            let wait = (attempts <= self.inner.max_retries && retry::is_retryable(outcome))
+                .then(|| retry::wait_before(attempts, retry_after, left, retry::jitter()))
+                .flatten();
+            match (wait, result) {
+                (Some(wait), _) => thread::sleep(wait),
+                (None, Ok(answer)) => return Ok(answer),
+                (None, Err((_, error))) => return Err(error),
+            }
+            attempts += 1;
+        }
+    }
+
+    fn send_once(
+        &self,
+        url: &str,
+        body: &[u8],
+        deadline: Instant,
+    ) -> Result<Answer, (Outcome, Error)> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let request = self
+            .inner
+            .agent
+            .patch(url)
+            .header("Authorization", &self.inner.authorization)
+            .header("Content-Type", "application/json")
+            .header("Clerk-API-Version", &self.inner.api_version)
+            .config()
+            .timeout_global(Some(left))
+            .build();
+
+        let mut response = request.send(body).map_err(transport_error)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE_BYTES)
+            .read_to_vec()
+            .map_err(|e| body_error(e, status))?;
+        Ok(Answer {
+            status,
+            body,
+            retry_after,
+        })
+    }
+}
+
+/// The user JSON of a successful answer, or the error it stands for.
+fn user_from(answer: Answer) -> Result<String, Error> {
+    if !(200..300).contains(&answer.status) {
+        let api = ApiError::from_response(answer.status, &answer.body, answer.retry_after);
+        return Err(Error::from_api(api));
+    }
+
+    let decode_error = |why: String| {
+        let long = format!("HTTP {} came with {why}", answer.status);
+        let local = LocalError::new("decode_error", "the answer is not a user", long);
+        Error::Decode(Box::new(local.with_status(answer.status)))
+    };
+    let text = String::from_utf8(answer.body)
+        .map_err(|_| decode_error("a body that is not UTF-8".into()))?;
+    match serde_json::from_str::<UserProbe>(&text) {
+        Ok(probe)
+            if !probe.id.is_empty() && probe.object.as_deref().is_none_or(|o| o == "user") =>
+        {
+            Ok(text)
+        }
+        Ok(_) => Err(decode_error("a JSON object that is not a user".into())),
+        Err(e) => Err(decode_error(format!(
+            "a body that is not a user object: {e}"
+        ))),
+    }
+}
+
+/// Sorts a failure to get an answer into timeout or transport, and whether it was sent.
+fn transport_error(error: ureq::Error) -> (Outcome, Error) {
+    let (outcome, code, kind) = match &error {
+        ureq::Error::Timeout(_) => (Outcome::MaybeSent, "timeout", Kind::Timeout),
+        ureq::Error::Io(io) if io.kind() == ErrorKind::TimedOut => {
+            (Outcome::MaybeSent, "timeout", Kind::Timeout)
+        }
+        ureq::Error::Io(io) if io.kind() == ErrorKind::ConnectionRefused => {
+            (Outcome::NotSent, "connection_refused", Kind::Transport)
+        }
+        ureq::Error::HostNotFound => (Outcome::NotSent, "host_not_found", Kind::Transport),
+        ureq::Error::ConnectionFailed => (Outcome::NotSent, "connect_failed", Kind::Transport),
+        _ => (Outcome::MaybeSent, "transport_error", Kind::Transport),
+    };
+    (outcome, local_failure(kind, code, &error, 0))
+}
+
+/// Sorts a failure while reading an answer's body.
+fn body_error(error: ureq::Error, status: u16) -> (Outcome, Error) {
+    let (code, kind) = match &error {
+        ureq::Error::BodyExceedsLimit(_) => ("response_too_large", Kind::Decode),
+        ureq::Error::Timeout(_) => ("timeout", Kind::Timeout),
+        ureq::Error::Io(io) if io.kind() == ErrorKind::TimedOut => ("timeout", Kind::Timeout),
+        _ => ("transport_error", Kind::Transport),
+    };
+    (
+        Outcome::MaybeSent,
+        local_failure(kind, code, &error, status),
+    )
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Timeout,
+    Transport,
+    Decode,
+}
+
+fn local_failure(kind: Kind, code: &'static str, error: &ureq::Error, status: u16) -> Error {
+    let (message, advice) = match kind {
+        Kind::Timeout => (
+            "the call timed out",
+            "the update may or may not have been applied; read the user back before retrying",
+        ),
+        Kind::Transport => (
+            "no answer from the API",
+            "check the API URL and the network, then try again",
+        ),
+        Kind::Decode => (
+            "the answer is too large",
+            "the API URL may point at something other than Clerk's Backend API",
+        ),
+    };
+    let long = match (kind, error) {
+        (Kind::Decode, _) => format!("the body is over {MAX_RESPONSE_BYTES} bytes; {advice}"),
+        _ => format!("{error}; {advice}"),
+    };
+
+    let local = Box::new(LocalError::new(code, message, long).with_status(status));
+    match kind {
+        Kind::Timeout => Error::Timeout(local),
+        Kind::Transport => Error::Transport(local),
+        Kind::Decode => Error::Decode(local),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> Answer {
+        Answer {
+            status,
+            body: body.as_bytes().to_vec(),
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn a_user_object_is_passed_through_as_sent() {
+        let body = r#"{"object":"user","id":"user_1","first_name":"Ünïcode","x":[1e3]}"#;
+        assert_eq!(user_from(answer(200, body)).ok().as_deref(), Some(body));
+        assert!(user_from(answer(200, r#"{"id":"user_1"}"#)).is_ok());
+    }
+
+    #[test]
+    fn success_bodies_that_are_not_users_are_decode_errors() {
+        let bodies = [
+            "",
+            "not json",
+            r#"{"object":"user","id":"user_1""#,
+            r#"{"object":"organization","id":"org_1"}"#,
+            r#"{"object":"user"}"#,
+            r#"{"object":"user","id":""}"#,
+            r#"{"object":"user","id":7}"#,
+            r#"[{"object":"user","id":"user_1"}]"#,
+        ];
+        for body in bodies {
+            let error = user_from(answer(200, body)).expect_err(body);
+            assert!(matches!(error, Error::Decode(_)), "{body}: {error:?}");
+            assert_eq!(error.status_code(), 200);
+        }
+        let error = user_from(Answer {
+            status: 200,
+            body: vec![b'"', 0xff, b'"'],
+            retry_after: None,
+        });
+        assert!(matches!(error, Err(Error::Decode(_))));
+    }
+
+    #[test]
+    fn client_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Client>();
+    }
+
+    #[test]
+    fn debug_output_hides_the_secret_key() {
+        let client = Client::builder()
+            .secret_key("sk_test_verysecretvalue")
+            .api_url("http://127.0.0.1:9")
+            .build()
+            .expect("valid settings");
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("verysecretvalue"), "{shown}");
+        assert!(shown.contains("127.0.0.1:9"), "{shown}");
+    }
+}

@@ -1,0 +1,421 @@
+//! Client settings: their defaults, the environment, and the checks they pass.
+//!
+//! Each setting is resolved the same way: the value set on the [`ClientBuilder`], else the
+//! environment variable, else the default.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::error::{Error, LocalError};
+
+/// The API URL used when none is set: Clerk's production Backend API.
+pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
+
+/// The `Clerk-API-Version` sent when none is set: the newest version whose update-user call
+/// still takes metadata.
+pub const DEFAULT_API_VERSION: &str = "2025-11-10";
+
+/// The deadline of one call when none is set, from the first byte sent to the last byte read.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The longest wait for a TCP and TLS connection, within the call's deadline.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The number of retries set when none is given.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
+/// The most retries a client may be set to make.
+pub const MAX_RETRIES_LIMIT: u32 = 10;
+
+/// The environment variable holding the secret key.
+pub const ENV_SECRET_KEY: &str = "CLERK_SECRET_KEY";
+/// The environment variable holding the API URL.
+pub const ENV_API_URL: &str = "CLERK_API_URL";
+/// The environment variable holding the API version.
+pub const ENV_API_VERSION: &str = "CLERK_API_VERSION";
+
+/// Builds a [`Client`](crate::Client); every setting is optional.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let client = clerk::Client::builder()
+///     .secret_key("sk_test_example")
+///     .api_url("https://api.clerk.com")
+///     .timeout(Duration::from_secs(10))
+///     .build()?;
+/// # Ok::<(), clerk::Error>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    pub(crate) secret_key: Option<String>,
+    pub(crate) api_url: Option<String>,
+    pub(crate) api_version: Option<String>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_retries: Option<u32>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("api_url", &self.api_url)
+            .field("api_version", &self.api_version)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with nothing set: every setting comes from the environment or its default.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The secret key (`sk_live_...` or `sk_test_...`); default: `$CLERK_SECRET_KEY`.
+    pub fn secret_key(mut self, key: impl Into<String>) -> Self {
+        self.secret_key = Some(key.into());
+        self
+    }
+
+    /// The Backend API's base URL; default: `$CLERK_API_URL`, else [`DEFAULT_API_URL`].
+    ///
+    /// Requests go to `{api_url}/v1/users/{user_id}`. A trailing `/` or `/v1` is dropped,
+    /// so `https://api.clerk.com/v1/` works too. Plain `http` is accepted only for loopback
+    /// hosts (`127.0.0.0/8`, `::1`, `localhost`), where a local stand-in listens.
+    pub fn api_url(mut self, url: impl Into<String>) -> Self {
+        self.api_url = Some(url.into());
+        self
+    }
+
+    /// The `Clerk-API-Version` header (`YYYY-MM-DD`); default: `$CLERK_API_VERSION`, else
+    /// [`DEFAULT_API_VERSION`].
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+
+    /// The deadline of one call, retries included; default [`DEFAULT_TIMEOUT`]. Must be
+    /// more than zero (a call without a deadline could block its caller forever) and at
+    /// most [`MAX_TIMEOUT`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed call may be retried; default [`DEFAULT_MAX_RETRIES`], at
+    /// most [`MAX_RETRIES_LIMIT`]; `0` turns retries off.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// Checks every setting and builds the client.
+    ///
+    /// Fails with [`Error::InvalidArgument`] when no secret key is set or found in
+    /// `$CLERK_SECRET_KEY`, or when a setting is malformed. Nothing is sent.
+    pub fn build(self) -> Result<crate::Client, Error> {
+        crate::Client::from_settings(self.resolve()?)
+    }
+
+    pub(crate) fn resolve(self) -> Result<Settings, Error> {
+        let secret_key = match self.secret_key.or_else(|| env(ENV_SECRET_KEY)) {
+            Some(key) => check_secret_key(&key).map(|()| key)?,
+            None => {
+                let long = format!("pass a secret key or set {ENV_SECRET_KEY}");
+                let local = LocalError::new("missing_secret_key", "no secret key", long);
+                return Err(Error::invalid(local.with_param("secret_key")));
+            }
+        };
+        let api_url = self.api_url.or_else(|| env(ENV_API_URL));
+        let api_url = check_api_url(api_url.as_deref().unwrap_or(DEFAULT_API_URL))?;
+        let api_version = self.api_version.or_else(|| env(ENV_API_VERSION));
+        let api_version = api_version.unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
+        check_api_version(&api_version)?;
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        check_timeout(timeout)?;
+        let max_retries = self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
+        check_max_retries(max_retries)?;
+
+        Ok(Settings {
+            secret_key,
+            api_url,
+            api_version,
+            timeout,
+            max_retries,
+        })
+    }
+}
+
+/// Settings after resolution and checks.
+pub(crate) struct Settings {
+    pub secret_key: String,
+    pub api_url: ApiUrl,
+    pub api_version: String,
+    pub timeout: Duration,
+    pub max_retries: u32,
+}
+
+/// A checked API URL.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ApiUrl {
+    /// The URL without a trailing `/` or `/v1`.
+    pub base: String,
+    /// Whether the host is loopback, where plain `http` is allowed and no proxy is used.
+    pub loopback: bool,
+}
+
+/// A variable from the environment; unset, empty and non-UTF-8 values count as unset.
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn invalid(code: &'static str, param: &str, message: &str, long: String) -> Error {
+    Error::invalid(LocalError::new(code, message, long).with_param(param))
+}
+
+/// Checks the shape of a secret key without ever quoting it.
+pub(crate) fn check_secret_key(key: &str) -> Result<(), Error> {
+    let well_formed = (key.starts_with("sk_live_") || key.starts_with("sk_test_"))
+        && key.len() > "sk_test_".len()
+        && key.bytes().all(|b| b.is_ascii_graphic());
+    if well_formed {
+        return Ok(());
+    }
+
+    let long = "a Clerk secret key starts with `sk_live_` or `sk_test_` and holds no spaces; \
+                copy it from the API keys page of the Clerk dashboard"
+        .to_owned();
+    Err(invalid(
+        "invalid_secret_key",
+        "secret_key",
+        "malformed secret key",
+        long,
+    ))
+}
+
+/// Checks an API URL and strips what the library adds itself.
+pub(crate) fn check_api_url(url: &str) -> Result<ApiUrl, Error> {
+    let refuse = |why: String| {
+        let long = format!("{why}; give a URL such as {DEFAULT_API_URL}");
+        invalid("invalid_api_url", "api_url", "invalid API URL", long)
+    };
+
+    let (https, rest) = if let Some(rest) = url.strip_prefix("https://") {
+        (true, rest)
+    } else if let Some(rest) = url.strip_prefix("http://") {
+        (false, rest)
+    } else {
+        return Err(refuse("the API URL must start with https://".into()));
+    };
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(refuse(
+            "the API URL holds whitespace or control characters".into(),
+        ));
+    }
+    if rest.contains(['?', '#', '@']) {
+        return Err(refuse(
+            "the API URL may not hold a query, fragment or credentials".into(),
+        ));
+    }
+
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = host_of(authority).ok_or_else(|| refuse("the API URL has no valid host".into()))?;
+    let loopback = is_loopback(host);
+    if !https && !loopback {
+        return Err(refuse(format!(
+            "plain http is allowed only for loopback hosts, not `{host}`; use https"
+        )));
+    }
+
+    let mut path = path.trim_end_matches('/');
+    if let Some(stripped) = path.strip_suffix("/v1") {
+        path = stripped.trim_end_matches('/');
+    }
+    let scheme = if https { "https" } else { "http" };
+    Ok(ApiUrl {
+        base: format!("{scheme}://{authority}{path}"),
+        loopback,
+    })
+}
+
+/// The host of `host[:port]` or `[v6][:port]`, if both parts are well formed.
+fn host_of(authority: &str) -> Option<&str> {
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let end = v6.find(']')?;
+        (&v6[..end], v6[end + 1..].strip_prefix(':'))
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.parse::<u16>().is_ok());
+    (!host.is_empty() && port_ok).then_some(host)
+}
+
+fn is_loopback(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => false,
+    }
+}
+
+/// Checks that an API version has Clerk's `YYYY-MM-DD` shape.
+pub(crate) fn check_api_version(version: &str) -> Result<(), Error> {
+    let b = version.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if shaped {
+        return Ok(());
+    }
+
+    let long = format!(
+        "Clerk API versions are dates such as {DEFAULT_API_VERSION}; got a value of {} bytes",
+        version.len()
+    );
+    Err(invalid(
+        "invalid_api_version",
+        "api_version",
+        "invalid API version",
+        long,
+    ))
+}
+
+/// The longest deadline accepted: longer ones are almost surely a unit mistake.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
+pub(crate) fn check_timeout(timeout: Duration) -> Result<(), Error> {
+    if !timeout.is_zero() && timeout <= MAX_TIMEOUT {
+        return Ok(());
+    }
+    let long = "a call needs a deadline above zero and at most a day; give the timeout in \
+                milliseconds from C"
+        .to_owned();
+    Err(invalid(
+        "invalid_timeout",
+        "timeout",
+        "timeout out of range",
+        long,
+    ))
+}
+
+pub(crate) fn check_max_retries(retries: u32) -> Result<(), Error> {
+    if retries <= MAX_RETRIES_LIMIT {
+        return Ok(());
+    }
+    let long = format!("give at most {MAX_RETRIES_LIMIT} retries; 0 turns retries off");
+    Err(invalid(
+        "invalid_max_retries",
+        "max_retries",
+        "too many retries",
+        long,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(url: &str) -> Option<String> {
+        check_api_url(url).ok().map(|u| u.base)
+    }
+
+    #[test]
+    fn api_urls_are_normalized() {
+        let cases = [
+            ("https://api.clerk.com", "https://api.clerk.com"),
+            ("https://api.clerk.com/", "https://api.clerk.com"),
+            ("https://api.clerk.com/v1", "https://api.clerk.com"),
+            ("https://api.clerk.com/v1/", "https://api.clerk.com"),
+            (
+                "https://proxy.example/clerk/v1",
+                "https://proxy.example/clerk",
+            ),
+            ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+            ("http://localhost:1", "http://localhost:1"),
+            ("http://[::1]:9/", "http://[::1]:9"),
+            ("http://127.8.9.10", "http://127.8.9.10"),
+        ];
+        for (url, want) in cases {
+            assert_eq!(base(url).as_deref(), Some(want), "{url}");
+        }
+        assert!(check_api_url("http://127.0.0.1:1").is_ok_and(|u| u.loopback));
+        assert!(check_api_url("https://api.clerk.com").is_ok_and(|u| !u.loopback));
+    }
+
+    #[test]
+    fn bad_api_urls_are_refused() {
+        for url in [
+            "",
+            "api.clerk.com",
+            "ftp://api.clerk.com",
+            "http://api.clerk.com",
+            "http://10.0.0.1",
+            "https://",
+            "https://:443",
+            "https://api.clerk.com:99999",
+            "https://api.clerk.com:",
+            "https://user:pw@api.clerk.com",
+            "https://api.clerk.com/?x=1",
+            "https://api.clerk.com/#x",
+            "https://api.clerk.com/ x",
+            "https://[::1",
+        ] {
+            assert!(check_api_url(url).is_err(), "{url:?}");
+        }
+    }
+
+    #[test]
+    fn secret_keys_are_checked_and_never_quoted() {
+        assert!(check_secret_key("sk_test_abc").is_ok());
+        assert!(check_secret_key("sk_live_abc").is_ok());
+        for key in [
+            "",
+            "sk_test_",
+            "pk_test_abc",
+            "sk_test_a b",
+            "sk_prod_secretvalue123",
+        ] {
+            let error = check_secret_key(key).expect_err(key);
+            // The two shortest keys are prefixes the advice itself names.
+            if key.len() > "sk_test_".len() {
+                assert!(!error.to_string().contains(key));
+                assert!(!error.error_document().contains(key));
+            }
+        }
+    }
+
+    #[test]
+    fn api_versions_are_dates() {
+        assert!(check_api_version("2025-11-10").is_ok());
+        for v in [
+            "",
+            "2025-11-1",
+            "2025/11/10",
+            "v1",
+            "2025-11-10 ",
+            "２０２５-11-10",
+        ] {
+            assert!(check_api_version(v).is_err(), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn debug_output_hides_the_secret_key() {
+        let builder = ClientBuilder::new().secret_key("sk_test_supersecret");
+        assert!(!format!("{builder:?}").contains("supersecret"));
+    }
+}

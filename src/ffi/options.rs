@@ -1,0 +1,143 @@
+//! `ClerkOptions`: the settings a C caller gives before creating a client.
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use super::boundary::{bad_argument, free_boxed, optional_str_arg, status_of};
+use super::status::ClerkStatus;
+use crate::config::{self, ClientBuilder};
+use crate::Error;
+
+/// Settings for `clerk_client_new`. Opaque; create with `clerk_options_new`.
+///
+/// A settings object is not thread-safe: use it from one thread at a time. It may be freed
+/// as soon as `clerk_client_new` returns, and reused for several clients.
+pub struct ClerkOptions {
+    pub(crate) builder: ClientBuilder,
+}
+
+/// Runs a setter on a non-NULL options object.
+fn with_options(
+    options: *mut ClerkOptions,
+    set: impl FnOnce(&mut ClientBuilder) -> Result<(), Error>,
+) -> ClerkStatus {
+    status_of(|| {
+        // SAFETY: NULL is checked; otherwise the caller passes a live object from
+        // `clerk_options_new` that no other thread is using.
+        let options = unsafe { options.as_mut() }
+            .ok_or_else(|| bad_argument("options", "`options` is NULL".into()))?;
+        set(&mut options.builder)
+    })
+}
+
+/// Creates a settings object with nothing set: every setting not given later comes from
+/// the environment (`CLERK_API_URL`, `CLERK_API_VERSION`) or its default.
+///
+/// Returns NULL only if memory runs out. Free it with `clerk_options_free`.
+#[no_mangle]
+pub extern "C" fn clerk_options_new() -> *mut ClerkOptions {
+    let options = std::panic::catch_unwind(|| ClerkOptions {
+        builder: ClientBuilder::new(),
+    });
+    options.map_or(std::ptr::null_mut(), |o| Box::into_raw(Box::new(o)))
+}
+
+/// Frees a settings object. NULL is a no-op. Clients created from it are not affected.
+///
+/// # Safety
+/// `options` is NULL or came from `clerk_options_new` and was not freed before.
+#[no_mangle]
+pub unsafe extern "C" fn clerk_options_free(options: *mut ClerkOptions) {
+    // SAFETY: the caller hands back NULL or a pointer from `clerk_options_new`, once.
+    unsafe { free_boxed(options) }
+}
+
+/// Sets the Backend API's base URL, e.g. `"https://api.clerk.com"` or a local stand-in's
+/// `"http://127.0.0.1:8080"`. A trailing `/` or `/v1` is dropped; requests go to
+/// `{url}/v1/users/{user_id}`. Plain `http` is accepted only for loopback hosts.
+///
+/// `url` NULL unsets it (back to `$CLERK_API_URL`, else `https://api.clerk.com`). The string
+/// is copied. Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL or the URL is
+/// malformed, leaving the setting unchanged.
+///
+/// # Safety
+/// `options` is a live settings object; `url` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn clerk_options_set_api_url(
+    options: *mut ClerkOptions,
+    url: *const c_char,
+) -> ClerkStatus {
+    with_options(options, |builder| {
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let url = unsafe { optional_str_arg(url, "url") }?;
+        if let Some(url) = url {
+            config::check_api_url(url)?;
+        }
+        builder.api_url = url.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// Sets the `Clerk-API-Version` header, a date such as `"2025-11-10"` (the default).
+///
+/// `version` NULL unsets it (back to `$CLERK_API_VERSION`, else the default). From
+/// `"2026-05-12"` on, Clerk refuses metadata in update user, and so does this library.
+/// Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL or the version is not a
+/// `YYYY-MM-DD` date.
+///
+/// # Safety
+/// `options` is a live settings object; `version` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn clerk_options_set_api_version(
+    options: *mut ClerkOptions,
+    version: *const c_char,
+) -> ClerkStatus {
+    with_options(options, |builder| {
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let version = unsafe { optional_str_arg(version, "version") }?;
+        if let Some(version) = version {
+            config::check_api_version(version)?;
+        }
+        builder.api_version = version.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// Sets the deadline of one `clerk_update_user` call, retries included, in milliseconds.
+///
+/// Default 30000. Returns `CLERK_ERROR_INVALID_ARGUMENT` for 0 (a call needs a deadline),
+/// for more than a day, or if `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live settings object.
+#[no_mangle]
+pub unsafe extern "C" fn clerk_options_set_timeout_ms(
+    options: *mut ClerkOptions,
+    timeout_ms: u64,
+) -> ClerkStatus {
+    with_options(options, |builder| {
+        let timeout = Duration::from_millis(timeout_ms);
+        config::check_timeout(timeout)?;
+        builder.timeout = Some(timeout);
+        Ok(())
+    })
+}
+
+/// Sets how many times a call may be retried after a 429, 502, 503, 504 or a refused
+/// connection. Default 2; at most 10; 0 turns retries off.
+///
+/// Returns `CLERK_ERROR_INVALID_ARGUMENT` above 10 or if `options` is NULL.
+///
+/// # Safety
+/// `options` is NULL or a live settings object.
+#[no_mangle]
+pub unsafe extern "C" fn clerk_options_set_max_retries(
+    options: *mut ClerkOptions,
+    max_retries: u32,
+) -> ClerkStatus {
+    with_options(options, |builder| {
+        config::check_max_retries(max_retries)?;
+        builder.max_retries = Some(max_retries);
+        Ok(())
+    })
+}
