@@ -157,10 +157,14 @@ impl ApiError {
     /// A body in Clerk's error shape (`{"errors": [...]}`) passes through untouched; any
     /// other body becomes one `unexpected_response` error quoting a short excerpt.
     pub fn from_response(status: u16, body: &[u8], retry_after: Option<Duration>) -> Self {
-        let mut document = match clerk_error_body(body) {
+        let body = match clerk_error_body(body) {
             Some(map) => map,
             None => unexpected_response(status, body),
         };
+        // `status` first, as readers look for it first; then Clerk's fields as sent.
+        let mut document = Map::with_capacity(body.len() + 2);
+        document.insert("status".into(), status.into());
+        document.extend(body.into_iter().filter(|(key, _)| key != "status"));
 
         let errors = document
             .get("errors")
@@ -172,7 +176,6 @@ impl ApiError {
             .and_then(Value::as_str)
             .map(str::to_owned);
 
-        document.insert("status".into(), status.into());
         if let (429, Some(wait)) = (status, retry_after) {
             document.insert("retry_after_s".into(), wait.as_secs().into());
         }

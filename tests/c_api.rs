@@ -1,0 +1,194 @@
+//! The C API, driven from C: the examples and a C test program are compiled against the
+//! checked-in header, linked to the shared and the static library, and run against a
+//! stand-in.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use clerk_stand_in::{StandIn, DEFAULT_SECRET_KEY, SECOND_USERNAME, SEED_USER_ID};
+
+/// The most any C program here may run before the test fails it.
+const RUN_LIMIT: Duration = Duration::from_secs(120);
+
+/// Builds the examples once for all tests in this file, with the examples' own Makefile.
+fn examples() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = common::build_dir().join("examples-c");
+        let status = Command::new("make")
+            .arg("-C")
+            .arg(common::root().join("examples-c"))
+            .arg(format!("CLERK_LIB_DIR={}", common::build_dir().display()))
+            .arg(format!("OUT={}", out.display()))
+            .arg("--always-make")
+            .status()
+            .expect("make runs");
+        assert!(status.success(), "the examples build with make");
+        out
+    })
+}
+
+/// Compiles tests/c/api_test.c against the shared (`static_link` false) or static library.
+fn api_test(static_link: bool) -> PathBuf {
+    let lib = common::build_dir();
+    let name = if static_link {
+        "api_test_static"
+    } else {
+        "api_test"
+    };
+    let out = lib.join(name);
+
+    let mut cc = Command::new("cc");
+    cc.args([
+        "-std=c99",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-pedantic",
+        "-g",
+        "-o",
+    ])
+    .arg(&out)
+    .arg(common::root().join("tests/c/api_test.c"))
+    .arg(format!("-I{}", common::root().join("include").display()));
+    if static_link {
+        cc.arg(lib.join("libclerk.a")).args([
+            "-lgcc_s",
+            "-lutil",
+            "-lrt",
+            "-lpthread",
+            "-lm",
+            "-ldl",
+            "-lc",
+        ]);
+    } else {
+        cc.arg(format!("-L{}", lib.display()))
+            .arg(format!("-Wl,-rpath,{}", lib.display()))
+            .args(["-lclerk", "-lpthread"]);
+    }
+    let status = cc.status().expect("cc runs");
+    assert!(status.success(), "{name} compiles and links");
+    out
+}
+
+/// Runs a program with the environment aimed at `stand_in`, within [`RUN_LIMIT`].
+fn run(program: &Path, args: &[&str], stand_in: &StandIn) -> Output {
+    let mut child = Command::new("timeout")
+        .arg(RUN_LIMIT.as_secs().to_string())
+        .arg(program)
+        .args(args)
+        .env("CLERK_API_URL", stand_in.url())
+        .env("CLERK_SECRET_KEY", DEFAULT_SECRET_KEY)
+        .env("TEST_USER_ID", SEED_USER_ID)
+        .env("TEST_TAKEN_USERNAME", SECOND_USERNAME)
+        .env_remove("CLERK_API_VERSION")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the program starts");
+    let started = Instant::now();
+    let output = loop {
+        if child.try_wait().expect("the child can be polled").is_some() {
+            break child.wait_with_output().expect("output is readable");
+        }
+        assert!(
+            started.elapsed() < RUN_LIMIT + Duration::from_secs(5),
+            "hung"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    output
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn check_api_test(static_link: bool) {
+    let program = api_test(static_link);
+    let stand_in = common::stand_in();
+
+    let output = run(&program, &[], &stand_in);
+    let stdout = text(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        text(&output.stderr)
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+
+    // Every request that reached the stand-in is one the C checks meant to send: the local
+    // rejections sent nothing.
+    let expected: usize = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("remote requests: "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("api_test reports its remote requests");
+    assert_eq!(stand_in.request_count(), expected);
+    assert!(stand_in.requests().iter().all(|r| r.method == "PATCH"));
+}
+
+#[test]
+fn the_c_api_works_from_c_with_the_shared_library() {
+    check_api_test(false);
+}
+
+#[test]
+fn the_c_api_works_from_c_with_the_static_library() {
+    check_api_test(true);
+}
+
+#[test]
+fn the_examples_update_the_seeded_user() {
+    let stand_in = common::stand_in();
+    let params = r#"{"firstName":"John","last_name":"Wick","publicMetadata":{"k":1}}"#;
+
+    for program in ["update_user", "update_user_static", "update_user_cpp"] {
+        let output = run(
+            &examples().join(program),
+            &[SEED_USER_ID, params],
+            &stand_in,
+        );
+        let stdout = text(&output.stdout);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{program}: {}",
+            text(&output.stderr)
+        );
+        let user: serde_json::Value = serde_json::from_str(&stdout).expect("prints the user");
+        assert_eq!(user["id"], SEED_USER_ID);
+        assert_eq!(user["first_name"], "John");
+        assert_eq!(user["last_name"], "Wick");
+        assert_eq!(user["public_metadata"], serde_json::json!({"k": 1}));
+    }
+    assert_eq!(stand_in.request_count(), 3);
+}
+
+#[test]
+fn the_examples_report_failures_with_the_status_as_exit_code() {
+    let stand_in = common::stand_in();
+
+    for program in ["update_user", "update_user_cpp"] {
+        let path = examples().join(program);
+
+        let output = run(&path, &["user_missing", "{}"], &stand_in);
+        assert_eq!(output.status.code(), Some(3), "{program}: not found");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains("CLERK_ERROR_NOT_FOUND"), "{stderr}");
+        assert!(stderr.contains("\"status\":404"), "{stderr}");
+
+        let output = run(&path, &[SEED_USER_ID, r#"{"firstname":"x"}"#], &stand_in);
+        assert_eq!(output.status.code(), Some(1), "{program}: invalid argument");
+        assert!(text(&output.stderr).contains("first_name"));
+
+        let output = run(&path, &["only-one-argument"], &stand_in);
+        assert_eq!(output.status.code(), Some(64), "{program}: usage");
+    }
+    // Only the two not-found calls were sent.
+    assert_eq!(stand_in.request_count(), 2);
+}

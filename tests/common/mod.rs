@@ -1,0 +1,40 @@
+//! Helpers shared by the integration tests: a stand-in per test and a client aimed at it.
+
+#![allow(dead_code)] // Each test file uses its own subset.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clerk::Client;
+use clerk_stand_in::{Config, StandIn, DEFAULT_SECRET_KEY};
+
+/// A fresh stand-in on a free loopback port, with its seeded users.
+pub fn stand_in() -> StandIn {
+    StandIn::start(Config::default()).expect("the stand-in starts on 127.0.0.1")
+}
+
+/// A client for `stand_in`, with a short deadline so no test can hang for long.
+pub fn client(stand_in: &StandIn) -> Client {
+    Client::builder()
+        .secret_key(DEFAULT_SECRET_KEY)
+        .api_url(stand_in.url())
+        .timeout(Duration::from_secs(10))
+        .max_retries(0)
+        .build()
+        .expect("valid settings")
+}
+
+/// The folder holding the library cargo built for these tests (`target/debug`).
+pub fn build_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test knows its own path");
+    // target/debug/deps/<test> -> target/debug
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .map(PathBuf::from)
+        .expect("tests run from target/<profile>/deps")
+}
+
+/// The repository's root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
