@@ -1,0 +1,49 @@
+# libclerk's commands. The two that matter:
+#
+#   make demo   build the library and the C example, start the stand-in, update its
+#               seeded user through the C example, print the result, stop the stand-in
+#   make test   every test: Rust unit and integration tests, the C tests, the header check
+#
+# Others: make build (release library and header), make lint (rustfmt and clippy),
+# make examples (the C and C++ examples against the release library).
+
+CARGO ?= cargo
+RELEASE_DIR = target/release
+
+.PHONY: all build examples demo test check-header lint clean
+all: build
+
+build:
+	$(CARGO) build --release -p libclerk -p clerk-stand-in
+
+examples: build
+	$(MAKE) -C examples-c CLERK_LIB_DIR=../$(RELEASE_DIR)
+
+demo: examples
+	examples-c/demo.sh $(RELEASE_DIR)/clerk-stand-in examples-c/build/update_user
+
+test:
+	$(CARGO) test --workspace
+	$(MAKE) check-header
+
+# build.rs rewrites include/clerk.h from src/ffi on every build; the header in the
+# repository must be the one it writes, so C users never read a stale one.
+check-header:
+	@if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		echo "check-header: not a git checkout, so there is no committed header to compare"; \
+	elif git diff --quiet -- include/clerk.h; then \
+		echo "check-header: include/clerk.h matches what build.rs generates"; \
+	else \
+		git --no-pager diff --stat -- include/clerk.h; \
+		echo "check-header: include/clerk.h changed when built; commit the new header"; \
+		exit 1; \
+	fi
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p libclerk
+
+clean:
+	$(CARGO) clean
+	$(MAKE) -C examples-c clean
