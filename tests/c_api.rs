@@ -192,3 +192,40 @@ fn the_examples_report_failures_with_the_status_as_exit_code() {
     // Only the two not-found calls were sent.
     assert_eq!(stand_in.request_count(), 2);
 }
+
+#[test]
+fn the_readme_c_quick_start_compiles_and_runs() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
+    let section = readme
+        .split("## C quick start")
+        .nth(1)
+        .expect("a C quick start");
+    let code = section
+        .split("```c\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a C block");
+    let source = common::build_dir().join("readme_quick_start.c");
+    std::fs::write(&source, code).expect("writable target dir");
+
+    let lib = common::build_dir();
+    let program = lib.join("readme_quick_start");
+    let status = Command::new("cc")
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-o"])
+        .arg(&program)
+        .arg(&source)
+        .arg(format!("-I{}", common::root().join("include").display()))
+        .arg(format!("-L{}", lib.display()))
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .arg("-lclerk")
+        .status()
+        .expect("cc runs");
+    assert!(status.success(), "the README's C quick start compiles");
+
+    // It updates "user_2abc", which the stand-in does not know: a 404, reported.
+    let stand_in = common::stand_in();
+    let output = run(&program, &[], &stand_in);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("CLERK_ERROR_NOT_FOUND"));
+    assert_eq!(stand_in.request_count(), 1);
+}

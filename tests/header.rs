@@ -40,7 +40,10 @@ fn every_exported_function_is_declared() {
     assert!(names.len() >= 13, "{names:?}");
     for name in &names {
         assert!(name.starts_with("clerk_"), "{name} is not prefixed");
-        assert!(header.contains(&format!("{name}(")), "{name} is not in clerk.h");
+        assert!(
+            header.contains(&format!("{name}(")),
+            "{name} is not in clerk.h"
+        );
     }
 }
 

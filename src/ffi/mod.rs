@@ -1,6 +1,6 @@
 //! The C API: every `extern "C"` function of the library, as declared in `include/clerk.h`.
 //!
-//! Each exported function checks its pointers, runs its body inside [`boundary`]'s panic
+//! Each exported function checks its pointers, runs its body inside one panic
 //! guard, and reports failures through its [`ClerkStatus`], this thread's last error and,
 //! where it has one, the error document written to `out_json`.
 
