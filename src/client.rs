@@ -4,7 +4,7 @@ use std::fmt;
 use std::io::ErrorKind;
 use std::sync::Arc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::Deserialize;
 use ureq::http::header::RETRY_AFTER;
@@ -151,8 +151,7 @@ impl Client {
         let body = normalize::request_body(params_json, &self.inner.api_version)?;
 
         let url = format!("{}{segment}", self.inner.users_url);
-        let answer = self.send_with_retries(&url, body.as_bytes())?;
-        user_from(answer)
+        self.send_with_retries(&url, body.as_bytes())
     }
 
     /// Updates a user from params given as a JSON value; returns the user JSON as sent.
@@ -164,7 +163,8 @@ impl Client {
         self.update_user_json(user_id, &params.to_string())
     }
 
-    fn send_with_retries(&self, url: &str, body: &[u8]) -> Result<Answer, Error> {
+    /// Sends the request, retrying as [`retry`] allows, and reads the final answer.
+    fn send_with_retries(&self, url: &str, body: &[u8]) -> Result<String, Error> {
         let deadline = Instant::now() + self.inner.timeout;
         let mut attempts = 1;
 
@@ -176,13 +176,18 @@ impl Client {
             };
 
             let left = deadline.saturating_duration_since(Instant::now());
-            let wait = (attempts <= self.inner.max_retries && retry::is_retryable(outcome))
+            let may_retry = attempts <= self.inner.max_retries && retry::is_retryable(outcome);
+            match may_retry
                 .then(|| retry::wait_before(attempts, retry_after, left, retry::jitter()))
-                .flatten();
-            match (wait, result) {
-                (Some(wait), _) => thread::sleep(wait),
-                (None, Ok(answer)) => return Ok(answer),
-                (None, Err((_, error))) => return Err(error),
+            {
+                Some(Some(wait)) => thread::sleep(wait),
+                _ => {
+                    let mut result = result.map_err(|(_, error)| error).and_then(user_from);
+                    if let Err(error) = &mut result {
+                        error.set_attempts(attempts);
+                    }
+                    return result;
+                }
             }
             attempts += 1;
         }
@@ -212,8 +217,7 @@ impl Client {
             .headers()
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
 
         let body = response
             .body_mut()

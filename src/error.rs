@@ -70,6 +70,8 @@ pub struct LocalError {
     pub param_name: Option<String>,
     /// The HTTP status of the answer this concerns, or 0 when no answer came.
     pub status: u16,
+    /// How many HTTP requests the call made before failing: 0 for a local rejection.
+    pub attempts: u32,
 }
 
 impl LocalError {
@@ -81,6 +83,7 @@ impl LocalError {
             long_message: long.into(),
             param_name: None,
             status: 0,
+            attempts: 0,
         }
     }
 
@@ -108,6 +111,7 @@ impl LocalError {
         let mut doc = Map::new();
         doc.insert("status".into(), self.status.into());
         doc.insert("errors".into(), Value::Array(vec![Value::Object(error)]));
+        doc.insert("attempts".into(), self.attempts.into());
         doc
     }
 }
@@ -145,8 +149,10 @@ pub struct ApiError {
     pub errors: Vec<ClerkError>,
     /// Clerk's trace id for this request, to quote when contacting Clerk support.
     pub clerk_trace_id: Option<String>,
-    /// The wait the server asked for with `Retry-After`, when it sent one in seconds.
+    /// The wait the server asked for with `Retry-After`, when it sent one.
     pub retry_after: Option<Duration>,
+    /// How many HTTP requests the call made, retries included.
+    pub attempts: u32,
     /// The error document as it will be handed out: Clerk's body with `status` added.
     document: Map<String, Value>,
 }
@@ -185,6 +191,7 @@ impl ApiError {
             errors,
             clerk_trace_id,
             retry_after,
+            attempts: 1,
             document,
         }
     }
@@ -255,17 +262,39 @@ impl Error {
         }
     }
 
-    /// The error document: `{"status": N, "errors": [...], "clerk_trace_id": "..."}`.
+    /// Records how many HTTP requests the failed call made.
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        match self {
+            Error::Unauthorized(api)
+            | Error::NotFound(api)
+            | Error::Rejected(api)
+            | Error::RateLimited(api)
+            | Error::Server(api) => api.attempts = attempts,
+            Error::InvalidArgument(local)
+            | Error::Timeout(local)
+            | Error::Transport(local)
+            | Error::Decode(local)
+            | Error::Internal(local) => local.attempts = attempts,
+        }
+    }
+
+    /// The error document: `{"status": N, "errors": [...], "clerk_trace_id": "...",
+    /// "attempts": N}`.
     ///
     /// Clerk's own errors, `meta` and trace id pass through untouched; local failures use
     /// the same shape with `status` 0 (or the status of the answer they concern).
+    /// `attempts` counts the HTTP requests made, retries included (0: nothing was sent).
     pub fn error_document(&self) -> String {
         let doc = match self {
             Error::Unauthorized(api)
             | Error::NotFound(api)
             | Error::Rejected(api)
             | Error::RateLimited(api)
-            | Error::Server(api) => api.document.clone(),
+            | Error::Server(api) => {
+                let mut doc = api.document.clone();
+                doc.insert("attempts".into(), api.attempts.into());
+                doc
+            }
             Error::InvalidArgument(local)
             | Error::Timeout(local)
             | Error::Transport(local)

@@ -39,7 +39,7 @@ pub use config::{
 };
 pub use error::{ApiError, ClerkError, Error, LocalError};
 pub use params::{Field, UpdateUserParams};
-pub use retry::{BASE_BACKOFF, MAX_BACKOFF};
+pub use retry::{BACKOFF_GROWTH, BASE_BACKOFF, MAX_BACKOFF};
 pub use user::{EmailAddress, PhoneNumber, User, Verification, VerificationStatus};
 pub use user_id::MAX_USER_ID_BYTES;
 
