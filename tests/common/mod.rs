@@ -38,3 +38,4 @@ pub fn build_dir() -> PathBuf {
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+pub mod fault;
