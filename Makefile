@@ -22,7 +22,10 @@ examples: build
 demo: examples
 	examples-c/demo.sh $(RELEASE_DIR)/clerk-stand-in examples-c/build/update_user
 
+# cargo test builds only the Rust library; the C tests need the shared and static
+# libraries too, so they are built first.
 test:
+	$(CARGO) build --workspace
 	$(CARGO) test --workspace
 	$(MAKE) check-header
 

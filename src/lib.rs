@@ -38,6 +38,7 @@ pub use config::{
     DEFAULT_TIMEOUT, ENV_API_URL, ENV_API_VERSION, ENV_SECRET_KEY, MAX_RETRIES_LIMIT, MAX_TIMEOUT,
 };
 pub use error::{ApiError, ClerkError, Error, LocalError};
+pub use normalize::MAX_PARAMS_BYTES;
 pub use params::{Field, UpdateUserParams};
 pub use retry::{BACKOFF_GROWTH, BASE_BACKOFF, MAX_BACKOFF};
 pub use user::{EmailAddress, PhoneNumber, User, Verification, VerificationStatus};

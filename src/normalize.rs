@@ -17,8 +17,21 @@ use crate::fields::{self, Field, Kind, METADATA_REMOVED_IN};
 /// How much of a caller's key an error message quotes, so a huge key cannot bloat it.
 const MAX_QUOTED_KEY: usize = 100;
 
+/// The largest params accepted, in bytes. Clerk caps each metadata object at a few KiB,
+/// so no real update comes near this; a larger one is a bug on the caller's side.
+pub const MAX_PARAMS_BYTES: usize = 1024 * 1024;
+
 /// Checks `params_json` and returns the request body to send for `api_version`.
 pub(crate) fn request_body(params_json: &str, api_version: &str) -> Result<String, Error> {
+    if params_json.len() > MAX_PARAMS_BYTES {
+        let long = format!(
+            "params are {} bytes, over the limit of {MAX_PARAMS_BYTES}; Clerk refuses \
+             metadata over a few KiB, so check what is being sent",
+            params_json.len()
+        );
+        let local = LocalError::new("params_too_large", "params too large", long);
+        return Err(Error::invalid(local.with_param("params_json")));
+    }
     let entries = parse_object(params_json)?;
 
     let mut fields: Vec<(&'static Field, &RawValue)> = Vec::with_capacity(entries.len());
@@ -376,8 +389,21 @@ mod tests {
     }
 
     #[test]
+    fn params_over_the_limit_are_refused() {
+        let big = format!(r#"{{"first_name":"{}"}}"#, "x".repeat(MAX_PARAMS_BYTES));
+        let doc = refusal(&big, V1);
+        assert_eq!(doc["errors"][0]["code"], "params_too_large");
+
+        let fits = format!(
+            r#"{{"first_name":"{}"}}"#,
+            "x".repeat(MAX_PARAMS_BYTES - 20)
+        );
+        assert!(request_body(&fits, V1).is_ok());
+    }
+
+    #[test]
     fn very_long_keys_are_clipped_in_messages() {
-        let key = "k".repeat(100_000);
+        let key = "k".repeat(500_000);
         let doc = refusal(&format!(r#"{{"{key}":1}}"#), V1);
         assert!(doc.to_string().len() < 2_000);
     }

@@ -14,10 +14,49 @@ use clerk_stand_in::{StandIn, DEFAULT_SECRET_KEY, SECOND_USERNAME, SEED_USER_ID}
 /// The most any C program here may run before the test fails it.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
 
+/// Fails unless the shared and static libraries are newer than every source file:
+/// `cargo test` alone does not rebuild them, and a C test of a stale library proves nothing.
+fn assert_libraries_are_fresh() {
+    static CHECKED: OnceLock<()> = OnceLock::new();
+    CHECKED.get_or_init(|| {
+        let newest_source = newest_modification(&common::root().join("src"));
+        for lib in ["libclerk.so", "libclerk.a"] {
+            let built = std::fs::metadata(common::build_dir().join(lib))
+                .and_then(|m| m.modified())
+                .unwrap_or_else(|_| panic!("{lib} is missing: run `cargo build` (make test does)"));
+            assert!(
+                built >= newest_source,
+                "{lib} is older than the sources: run `cargo build` first (make test does)"
+            );
+        }
+    });
+}
+
+fn newest_modification(dir: &Path) -> std::time::SystemTime {
+    let mut newest = std::time::SystemTime::UNIX_EPOCH;
+    for entry in std::fs::read_dir(dir)
+        .expect("readable source folder")
+        .flatten()
+    {
+        let path = entry.path();
+        let time = if path.is_dir() {
+            newest_modification(&path)
+        } else {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .unwrap_or(newest)
+        };
+        newest = newest.max(time);
+    }
+    newest
+}
+
 /// Builds the examples once for all tests in this file, with the examples' own Makefile.
 fn examples() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
+        assert_libraries_are_fresh();
         let out = common::build_dir().join("examples-c");
         let status = Command::new("make")
             .arg("-C")
@@ -32,13 +71,23 @@ fn examples() -> &'static Path {
     })
 }
 
-/// Compiles tests/c/api_test.c against the shared (`static_link` false) or static library.
-fn api_test(static_link: bool) -> PathBuf {
+/// How tests/c/api_test.c is built.
+#[derive(Clone, Copy, PartialEq)]
+enum Build {
+    Shared,
+    Static,
+    /// Against the shared library, with AddressSanitizer and UndefinedBehaviorSanitizer.
+    Sanitized,
+}
+
+/// Compiles tests/c/api_test.c against the built library.
+fn api_test(build: Build) -> PathBuf {
+    assert_libraries_are_fresh();
     let lib = common::build_dir();
-    let name = if static_link {
-        "api_test_static"
-    } else {
-        "api_test"
+    let name = match build {
+        Build::Shared => "api_test",
+        Build::Static => "api_test_static",
+        Build::Sanitized => "api_test_sanitized",
     };
     let out = lib.join(name);
 
@@ -55,7 +104,10 @@ fn api_test(static_link: bool) -> PathBuf {
     .arg(&out)
     .arg(common::root().join("tests/c/api_test.c"))
     .arg(format!("-I{}", common::root().join("include").display()));
-    if static_link {
+    if build == Build::Sanitized {
+        cc.args(["-fsanitize=address,undefined", "-fno-omit-frame-pointer"]);
+    }
+    if build == Build::Static {
         cc.arg(lib.join("libclerk.a")).args([
             "-lgcc_s",
             "-lutil",
@@ -77,49 +129,55 @@ fn api_test(static_link: bool) -> PathBuf {
 
 /// Runs a program with the environment aimed at `stand_in`, within [`RUN_LIMIT`].
 fn run(program: &Path, args: &[&str], stand_in: &StandIn) -> Output {
-    let mut child = Command::new("timeout")
+    run_under(&[], program, args, stand_in)
+}
+
+/// The same, under a tool such as valgrind (`wrapper` is its command line).
+fn run_under(wrapper: &[&str], program: &Path, args: &[&str], stand_in: &StandIn) -> Output {
+    let mut command = Command::new("timeout");
+    command
         .arg(RUN_LIMIT.as_secs().to_string())
+        .args(wrapper)
         .arg(program)
         .args(args)
         .env("CLERK_API_URL", stand_in.url())
         .env("CLERK_SECRET_KEY", DEFAULT_SECRET_KEY)
         .env("TEST_USER_ID", SEED_USER_ID)
         .env("TEST_TAKEN_USERNAME", SECOND_USERNAME)
+        .env("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
+        .env("ASAN_OPTIONS", "detect_leaks=1")
         .env_remove("CLERK_API_VERSION")
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the program starts");
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().expect("the program starts");
+
     let started = Instant::now();
-    let output = loop {
+    loop {
         if child.try_wait().expect("the child can be polled").is_some() {
-            break child.wait_with_output().expect("output is readable");
+            return child.wait_with_output().expect("output is readable");
         }
         assert!(
             started.elapsed() < RUN_LIMIT + Duration::from_secs(5),
             "hung"
         );
         std::thread::sleep(Duration::from_millis(20));
-    };
-    output
+    }
 }
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn check_api_test(static_link: bool) {
-    let program = api_test(static_link);
+fn check_api_test(build: Build, wrapper: &[&str]) {
+    let program = api_test(build);
     let stand_in = common::stand_in();
 
-    let output = run(&program, &[], &stand_in);
+    let output = run_under(wrapper, &program, &[], &stand_in);
     let stdout = text(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        text(&output.stderr)
-    );
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    assert!(!stderr.contains(DEFAULT_SECRET_KEY) && !stdout.contains(DEFAULT_SECRET_KEY));
 
     // Every request that reached the stand-in is one the C checks meant to send: the local
     // rejections sent nothing.
@@ -134,12 +192,70 @@ fn check_api_test(static_link: bool) {
 
 #[test]
 fn the_c_api_works_from_c_with_the_shared_library() {
-    check_api_test(false);
+    check_api_test(Build::Shared, &[]);
 }
 
 #[test]
 fn the_c_api_works_from_c_with_the_static_library() {
-    check_api_test(true);
+    check_api_test(Build::Static, &[]);
+}
+
+#[test]
+fn the_c_api_is_clean_under_address_and_undefined_behaviour_sanitizers() {
+    check_api_test(Build::Sanitized, &[]);
+}
+
+#[test]
+fn the_c_api_is_clean_under_valgrind() {
+    // Rust's runtime keeps a few per-thread allocations until exit ("possibly lost");
+    // definite and indirect leaks, and every invalid read or write, fail the run.
+    check_api_test(
+        Build::Shared,
+        &[
+            "valgrind",
+            "--error-exitcode=99",
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite,indirect",
+            "--quiet",
+        ],
+    );
+}
+
+#[test]
+fn the_examples_are_clean_under_sanitizers() {
+    assert_libraries_are_fresh();
+    let out = common::build_dir().join("examples-c-sanitized");
+    let flags = "-g -fsanitize=address,undefined -fno-omit-frame-pointer -Wall -Wextra -Werror";
+    let status = Command::new("make")
+        .arg("-C")
+        .arg(common::root().join("examples-c"))
+        .arg(format!("CLERK_LIB_DIR={}", common::build_dir().display()))
+        .arg(format!("OUT={}", out.display()))
+        .arg(format!("CFLAGS=-std=c99 {flags}"))
+        .arg(format!("CXXFLAGS=-std=c++17 {flags}"))
+        .arg("--always-make")
+        .status()
+        .expect("make runs");
+    assert!(status.success(), "the sanitized examples build");
+
+    let stand_in = common::stand_in();
+    let params = r#"{"firstName":"San","publicMetadata":{"checked":true}}"#;
+    for program in ["update_user", "update_user_static", "update_user_cpp"] {
+        let ok = run(&out.join(program), &[SEED_USER_ID, params], &stand_in);
+        assert_eq!(ok.status.code(), Some(0), "{program}: {}", text(&ok.stderr));
+        let failed = run(&out.join(program), &["user_missing", "{}"], &stand_in);
+        assert_eq!(
+            failed.status.code(),
+            Some(3),
+            "{program}: {}",
+            text(&failed.stderr)
+        );
+        assert!(
+            !text(&failed.stderr).contains("Sanitizer"),
+            "{}",
+            text(&failed.stderr)
+        );
+    }
 }
 
 #[test]
@@ -195,6 +311,7 @@ fn the_examples_report_failures_with_the_status_as_exit_code() {
 
 #[test]
 fn the_readme_c_quick_start_compiles_and_runs() {
+    assert_libraries_are_fresh();
     let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
     let section = readme
         .split("## C quick start")

@@ -134,7 +134,7 @@ static void check_local_rejections(const ClerkClient *client, const char *id)
 {
     char *json = (char *)"not touched";
     char *big;
-    size_t big_len = 8u << 20;
+    size_t big_len = 50u << 20;
 
     CHECK(clerk_update_user(NULL, id, "{}", &json) ==
           CLERK_ERROR_INVALID_ARGUMENT);
@@ -160,10 +160,19 @@ static void check_local_rejections(const ClerkClient *client, const char *id)
     expect_local(client, "user 1", "{}", "invalid_user_id");
     expect_local(client, "user\t1", "{}", "invalid_user_id");
 
+    /* 50 MiB of params: refused by size, before any parsing. */
     big = malloc(big_len + 1);
     if (big != NULL) {
-        memset(big, '[', big_len);
+        memset(big, ' ', big_len);
+        memcpy(big, "{\"first_name\":\"", 15);
+        memcpy(big + big_len - 2, "\"}", 2);
         big[big_len] = '\0';
+        expect_local(client, id, big, "params_too_large");
+
+        /* 100k levels of nesting as the params themselves. */
+        memset(big, '[', 100000);
+        memset(big + 100000, ']', 100000);
+        big[200000] = '\0';
         expect_local(client, id, big, "invalid_params_json");
         free(big);
     }
@@ -213,6 +222,38 @@ static void check_remote(const ClerkClient *client, const char *id,
     CHECK(!contains(clerk_last_error(), "sk_test_not_the_right_key"));
     clerk_string_free(json);
     clerk_client_free(wrong);
+
+    /* Ids with reserved characters travel encoded, as one unknown id each. */
+    {
+        const char *ids[] = {"a/b", "a?b", "a#b", "100%", "../x", "\xc3\xa9",
+                             "user_2abc/../../v1/users"};
+        size_t i;
+        for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+            st = clerk_update_user(client, ids[i], "{}", &json);
+            remote++;
+            CHECK(st == CLERK_ERROR_NOT_FOUND);
+            clerk_string_free(json);
+        }
+    }
+
+    /* Metadata is the user's own data: deep nesting is sent, and Clerk decides. */
+    {
+        size_t depth = 100000;
+        size_t len = depth * 2 + 64;
+        char *deep = malloc(len);
+        if (deep != NULL) {
+            size_t n = (size_t)sprintf(deep, "{\"public_metadata\":{\"a\":");
+            memset(deep + n, '[', depth);
+            memset(deep + n + depth, ']', depth);
+            strcpy(deep + n + 2 * depth, "}}");
+            st = clerk_update_user(client, id, deep, &json);
+            remote++;
+            CHECK(st == CLERK_ERROR_REJECTED);
+            CHECK(contains(json, "\"status\":400"));
+            clerk_string_free(json);
+            free(deep);
+        }
+    }
 
     /* A successful call whose result is not wanted. */
     CHECK(clerk_update_user(client, id, "{\"username\":null}", NULL) ==
@@ -267,6 +308,39 @@ static void check_threads(const ClerkClient *client, const char *id)
     CHECK(ok == THREADS * CALLS_PER_THREAD);
 }
 
+static void *make_and_free_a_client(void *arg)
+{
+    int i;
+
+    (void)arg;
+    for (i = 0; i < 50; i++) {
+        ClerkClient *other = NULL;
+        if (clerk_client_new(NULL, NULL, &other) == CLERK_OK) {
+            clerk_client_free(other);
+        }
+    }
+    return NULL;
+}
+
+/* Another thread creating and freeing its own clients does not disturb this one. */
+static void check_other_clients_freed(const ClerkClient *client, const char *id)
+{
+    pthread_t other;
+    int i;
+    int ok = 0;
+
+    CHECK(pthread_create(&other, NULL, make_and_free_a_client, NULL) == 0);
+    for (i = 0; i < 20; i++) {
+        char *json = NULL;
+        ok += clerk_update_user(client, id, "{\"locale\":\"en-GB\"}", &json) ==
+              CLERK_OK;
+        clerk_string_free(json);
+    }
+    pthread_join(other, NULL);
+    remote += 20;
+    CHECK(ok == 20);
+}
+
 int main(void)
 {
     const char *key = env("CLERK_SECRET_KEY");
@@ -287,6 +361,7 @@ int main(void)
     check_local_rejections(client, id);
     check_remote(client, id, taken);
     check_threads(client, id);
+    check_other_clients_freed(client, id);
     clerk_client_free(client);
 
     printf("remote requests: %d\n", remote);
