@@ -269,22 +269,16 @@ fn is_loopback(host: &str) -> bool {
     }
 }
 
-/// Checks that an API version has Clerk's `YYYY-MM-DD` shape.
+/// Checks that an API version is a real `YYYY-MM-DD` date, the form of Clerk's versions.
 pub(crate) fn check_api_version(version: &str) -> Result<(), Error> {
-    let b = version.as_bytes();
-    let shaped = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if shaped {
+    if is_date(version) {
         return Ok(());
     }
 
+    let shown: String = version.chars().take(40).collect();
     let long = format!(
-        "Clerk API versions are dates such as {DEFAULT_API_VERSION}; got a value of {} bytes",
-        version.len()
+        "Clerk API versions are dates such as {DEFAULT_API_VERSION}; `{}` is not one",
+        shown.escape_default()
     );
     Err(invalid(
         "invalid_api_version",
@@ -292,6 +286,31 @@ pub(crate) fn check_api_version(version: &str) -> Result<(), Error> {
         "invalid API version",
         long,
     ))
+}
+
+fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return false;
+    }
+
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => 0,
+    };
+    year >= 2000 && (1..=days_in_month).contains(&day)
 }
 
 /// The longest deadline accepted: longer ones are almost surely a unit mistake.

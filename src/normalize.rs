@@ -64,13 +64,14 @@ fn parse_object(params_json: &str) -> Result<Vec<(String, &RawValue)>, Error> {
                 format!("params are not valid JSON: {e}"),
             )
         };
-        Error::invalid(LocalError::new("invalid_params_json", message, long))
+        let local = LocalError::new("invalid_params_json", message, long);
+        Error::invalid(local.with_param("params_json"))
     })?;
 
     de.end().map_err(|e| {
         let long = format!("params hold something after the JSON object: {e}");
         let local = LocalError::new("invalid_params_json", "params are not valid JSON", long);
-        Error::invalid(local)
+        Error::invalid(local.with_param("params_json"))
     })?;
     Ok(entries)
 }

@@ -87,11 +87,14 @@ pub unsafe extern "C" fn clerk_client_free(client: *mut ClerkClient) {
 /// camelCase; omitted keys are unchanged; `null` clears. Metadata values are sent exactly
 /// as given. Unknown keys, a key given twice and values of the wrong type are refused
 /// with `CLERK_ERROR_INVALID_ARGUMENT` before anything is sent.
+/// Empty params (`{}`) are valid: the request is still sent, and returns the user.
 /// `out_json`: when not NULL, always set: to the updated user as Clerk sent it on
 /// `CLERK_OK`, or to an error document otherwise:
 /// `{"status":422,"errors":[{"code":"...","message":"...","long_message":"...",
-/// "meta":{...}}],"clerk_trace_id":"..."}` (`status` is 0 when no HTTP answer came).
-/// Free it with `clerk_string_free`. When NULL, the result is dropped.
+/// "meta":{...}}],"clerk_trace_id":"...","attempts":1}` (`status` is 0 when no HTTP
+/// answer came; `attempts` counts the requests made, 0 when nothing was sent). Both are
+/// compact JSON on one line. Free it with `clerk_string_free`. When NULL, the result is
+/// dropped.
 ///
 /// Blocks until the answer arrives or the deadline passes (30 s by default, retries
 /// included). Thread-safe: any number of threads may call this on one client at once.
