@@ -255,6 +255,19 @@ enum ClerkStatus clerk_options_set_timeout_ms(struct ClerkOptions *options, uint
 enum ClerkStatus clerk_options_set_max_retries(struct ClerkOptions *options, uint32_t max_retries);
 
 /**
+ * Trusts the root certificates of a PEM file in addition to the bundled webpki roots:
+ * for a TLS-intercepting corporate proxy, or a private server with its own CA.
+ *
+ * `path` NULL unsets it. The file is read and checked now, and read again by
+ * `clerk_client_new`. Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL, or if
+ * the file cannot be read or holds no PEM certificate; `clerk_last_error()` says which.
+ *
+ * # Safety
+ * `options` is NULL or a live settings object; `path` is NULL or a NUL-terminated string.
+ */
+enum ClerkStatus clerk_options_set_root_ca_file(struct ClerkOptions *options, const char *path);
+
+/**
  * The name of a status, such as `"CLERK_ERROR_NOT_FOUND"`.
  *
  * Takes any int, so a value from a newer library or a corrupted variable is safe:

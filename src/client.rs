@@ -8,6 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde::Deserialize;
 use ureq::http::header::RETRY_AFTER;
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::Agent;
 
 use crate::config::{ClientBuilder, Settings, CONNECT_TIMEOUT};
@@ -105,6 +106,9 @@ impl Client {
         if settings.api_url.loopback {
             // A local stand-in is reached directly, never through a proxy from the environment.
             config = config.proxy(None);
+        }
+        if !settings.extra_roots.is_empty() {
+            config = config.tls_config(trusting(settings.extra_roots));
         }
 
         Ok(Client {
@@ -231,6 +235,18 @@ impl Client {
             retry_after,
         })
     }
+}
+
+/// TLS settings trusting the bundled webpki roots and `extra` roots.
+fn trusting(extra: Vec<Certificate<'static>>) -> TlsConfig {
+    let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|der| Certificate::from_der(der.as_ref()))
+        .collect();
+    roots.extend(extra);
+    TlsConfig::builder()
+        .root_certs(RootCerts::new_with_certs(&roots))
+        .build()
 }
 
 /// The user JSON of a successful answer, or the error it stands for.

@@ -4,7 +4,10 @@
 //! environment variable, else the default.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use ureq::tls::{Certificate, PemItem};
 
 use crate::error::{Error, LocalError};
 
@@ -53,6 +56,7 @@ pub struct ClientBuilder {
     pub(crate) api_version: Option<String>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
+    pub(crate) root_ca_file: Option<PathBuf>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -66,6 +70,7 @@ impl fmt::Debug for ClientBuilder {
             .field("api_version", &self.api_version)
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
+            .field("root_ca_file", &self.root_ca_file)
             .finish()
     }
 }
@@ -114,6 +119,15 @@ impl ClientBuilder {
         self
     }
 
+    /// A PEM file of root certificates to trust in addition to the bundled webpki roots,
+    /// for a TLS-intercepting corporate proxy or a private test server; default: none.
+    ///
+    /// The file is read when the client is built; it must hold at least one certificate.
+    pub fn root_ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.root_ca_file = Some(path.into());
+        self
+    }
+
     /// Checks every setting and builds the client.
     ///
     /// Fails with [`Error::InvalidArgument`] when no secret key is set or found in
@@ -140,6 +154,10 @@ impl ClientBuilder {
         check_timeout(timeout)?;
         let max_retries = self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
         check_max_retries(max_retries)?;
+        let extra_roots = match &self.root_ca_file {
+            Some(path) => load_root_cas(path)?,
+            None => Vec::new(),
+        };
 
         Ok(Settings {
             secret_key,
@@ -147,6 +165,7 @@ impl ClientBuilder {
             api_version,
             timeout,
             max_retries,
+            extra_roots,
         })
     }
 }
@@ -158,6 +177,8 @@ pub(crate) struct Settings {
     pub api_version: String,
     pub timeout: Duration,
     pub max_retries: u32,
+    /// Root certificates trusted beside the bundled ones.
+    pub extra_roots: Vec<Certificate<'static>>,
 }
 
 /// A checked API URL.
@@ -196,6 +217,39 @@ pub(crate) fn check_secret_key(key: &str) -> Result<(), Error> {
         "malformed secret key",
         long,
     ))
+}
+
+/// Reads the certificates of a PEM file, refusing a file that holds none.
+pub(crate) fn load_root_cas(path: &Path) -> Result<Vec<Certificate<'static>>, Error> {
+    let refuse = |why: String| {
+        let long = format!("{why}; give a PEM file holding one or more CA certificates");
+        invalid(
+            "invalid_root_ca_file",
+            "root_ca_file",
+            "unusable root CA file",
+            long,
+        )
+    };
+
+    let pem = std::fs::read(path)
+        .map_err(|e| refuse(format!("`{}` could not be read: {e}", path.display())))?;
+    let mut certificates = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item {
+            Ok(PemItem::Certificate(certificate)) => certificates.push(certificate),
+            Ok(_) => {}
+            Err(e) => {
+                return Err(refuse(format!(
+                    "`{}` is not valid PEM: {e}",
+                    path.display()
+                )))
+            }
+        }
+    }
+    if certificates.is_empty() {
+        return Err(refuse(format!("`{}` holds no certificate", path.display())));
+    }
+    Ok(certificates)
 }
 
 /// Checks an API URL and strips what the library adds itself.

@@ -13,8 +13,8 @@ mod strings;
 pub use client::{clerk_client_free, clerk_client_new, clerk_update_user, ClerkClient};
 pub use options::{
     clerk_options_free, clerk_options_new, clerk_options_set_api_url,
-    clerk_options_set_api_version, clerk_options_set_max_retries, clerk_options_set_timeout_ms,
-    ClerkOptions,
+    clerk_options_set_api_version, clerk_options_set_max_retries, clerk_options_set_root_ca_file,
+    clerk_options_set_timeout_ms, ClerkOptions,
 };
 pub use status::{clerk_status_str, ClerkStatus};
 pub use strings::{clerk_last_error, clerk_string_free, clerk_version};

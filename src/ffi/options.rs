@@ -141,3 +141,28 @@ pub unsafe extern "C" fn clerk_options_set_max_retries(
         Ok(())
     })
 }
+
+/// Trusts the root certificates of a PEM file in addition to the bundled webpki roots:
+/// for a TLS-intercepting corporate proxy, or a private server with its own CA.
+///
+/// `path` NULL unsets it. The file is read and checked now, and read again by
+/// `clerk_client_new`. Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL, or if
+/// the file cannot be read or holds no PEM certificate; `clerk_last_error()` says which.
+///
+/// # Safety
+/// `options` is NULL or a live settings object; `path` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn clerk_options_set_root_ca_file(
+    options: *mut ClerkOptions,
+    path: *const c_char,
+) -> ClerkStatus {
+    with_options(options, |builder| {
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let path = unsafe { optional_str_arg(path, "path") }?;
+        if let Some(path) = path {
+            config::load_root_cas(std::path::Path::new(path))?;
+        }
+        builder.root_ca_file = path.map(std::path::PathBuf::from);
+        Ok(())
+    })
+}
