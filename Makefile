@@ -4,13 +4,14 @@
 #               seeded user through the C example, print the result, stop the stand-in
 #   make test   every test: Rust unit and integration tests, the C tests, the header check
 #
-# Others: make build (release library and header), make lint (rustfmt and clippy),
-# make examples (the C and C++ examples against the release library).
+# Others: make build (release library, header, stand-in), make lint (rustfmt, clippy,
+# rustdoc), make examples (the C and C++ examples against the release library),
+# make bench (benchmarks), make install PREFIX=... (header, libraries, pkg-config, CMake).
 
 CARGO ?= cargo
 RELEASE_DIR = target/release
 
-.PHONY: all build examples demo test check-header lint clean
+.PHONY: all build examples demo test check-header lint bench install uninstall clean
 all: build
 
 build:
@@ -41,6 +42,14 @@ check-header:
 		echo "check-header: include/clerk.h changed when built; commit the new header"; \
 		exit 1; \
 	fi
+
+# Benchmarks (see BENCHMARKS.md): a table on the terminal and in target/bench/.
+bench: build
+	tests/bench/run.sh
+
+# Installs the header, the libraries, pkg-config and CMake files under PREFIX.
+install uninstall: build
+	$(MAKE) -f install.mk $@
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -13,6 +13,8 @@ fn main() {
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=build.rs");
 
+    set_soname();
+
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets the manifest dir"));
     let mut config = cbindgen::Config::from_file(root.join("cbindgen.toml"))
         .expect("cbindgen.toml is readable and valid");
@@ -50,4 +52,21 @@ fn version_macros() -> String {
         part("CARGO_PKG_VERSION_MINOR"),
         part("CARGO_PKG_VERSION_PATCH"),
     )
+}
+
+/// Gives the shared library a soname that changes only with an incompatible release:
+/// `libclerk.so.MAJOR`, or `libclerk.so.0.MINOR` before 1.0, where minors may break.
+fn set_soname() {
+    let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if os != "linux" && os != "android" && !os.ends_with("bsd") {
+        return;
+    }
+    let part = |name: &str| env::var(name).expect("cargo sets the package version");
+    let major = part("CARGO_PKG_VERSION_MAJOR");
+    let soname = if major == "0" {
+        format!("libclerk.so.0.{}", part("CARGO_PKG_VERSION_MINOR"))
+    } else {
+        format!("libclerk.so.{major}")
+    };
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
 }

@@ -19,6 +19,7 @@ const RUN_LIMIT: Duration = Duration::from_secs(120);
 fn assert_libraries_are_fresh() {
     static CHECKED: OnceLock<()> = OnceLock::new();
     CHECKED.get_or_init(|| {
+        common::soname_link();
         let newest_source = newest_modification(&common::root().join("src"));
         for lib in ["libclerk.so", "libclerk.a"] {
             let built = std::fs::metadata(common::build_dir().join(lib))

@@ -39,3 +39,19 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 pub mod fault;
+
+/// Links `libclerk.so.0.N` (the shared library's soname) to `libclerk.so` in the build
+/// folder, as an installed library has it, so programs linked with `-lclerk` start.
+pub fn soname_link() {
+    let major = env!("CARGO_PKG_VERSION_MAJOR");
+    let soname = if major == "0" {
+        format!("libclerk.so.0.{}", env!("CARGO_PKG_VERSION_MINOR"))
+    } else {
+        format!("libclerk.so.{major}")
+    };
+    let link = build_dir().join(soname);
+    if std::fs::read_link(&link).is_err() {
+        // Another test may create it at the same moment; either link will do.
+        let _ = std::os::unix::fs::symlink("libclerk.so", &link);
+    }
+}
