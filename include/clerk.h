@@ -104,6 +104,36 @@ typedef enum ClerkStatus {
 } ClerkStatus;
 
 /**
+ * How much a log callback hears; each level includes the ones above it.
+ */
+typedef enum ClerkLogLevel {
+    /**
+     * Nothing: turns the callback off.
+     */
+    CLERK_LOG_OFF = 0,
+    /**
+     * Failures the library cannot report otherwise (none today).
+     */
+    CLERK_LOG_ERROR = 1,
+    /**
+     * Surprises that did not fail a call (none today).
+     */
+    CLERK_LOG_WARN = 2,
+    /**
+     * Retries: which call, the wait, the attempt number.
+     */
+    CLERK_LOG_INFO = 3,
+    /**
+     * Every request and its answer: method, path, attempt, status, duration.
+     */
+    CLERK_LOG_DEBUG = 4,
+    /**
+     * Everything above (nothing more today).
+     */
+    CLERK_LOG_TRACE = 5,
+} ClerkLogLevel;
+
+/**
  * A client of Clerk's Backend API. Opaque; create with `clerk_client_new`.
  *
  * Thread-safe: many threads may call `clerk_update_user` on one client at once, and they
@@ -118,6 +148,13 @@ typedef struct ClerkClient ClerkClient;
  * as soon as `clerk_client_new` returns, and reused for several clients.
  */
 typedef struct ClerkOptions ClerkOptions;
+
+/**
+ * Receives one log event: its level, a one-line message, and the `user_data` given to
+ * `clerk_set_log_callback`. The message is valid only during the call: copy it to keep
+ * it. Messages never hold the secret key or any request or response body.
+ */
+typedef void (*ClerkLogCallback)(enum ClerkLogLevel level, const char *message, void *data);
 
 #ifdef __cplusplus
 extern "C" {
@@ -188,6 +225,64 @@ enum ClerkStatus clerk_update_user(const struct ClerkClient *client,
                                    const char *user_id,
                                    const char *params_json,
                                    char **out_json);
+
+/**
+ * Merges metadata into a user's: `PATCH /v1/users/{user_id}/metadata`.
+ *
+ * `metadata_json`: a JSON object with any of `public_metadata`, `private_metadata` and
+ * `unsafe_metadata` (or `publicMetadata`, ...), each a JSON object. Clerk merges each
+ * deeply into the user's: nested objects are merged too, and a key set to `null` is
+ * removed, so other keys survive. This is the call to use when `clerk_update_user` would
+ * overwrite the whole metadata object, and the only way to change metadata from API
+ * version 2026-05-12 on. Anything else in `metadata_json` is refused with
+ * `CLERK_ERROR_INVALID_ARGUMENT` before sending.
+ *
+ * `client`, `user_id`, `out_json`, the statuses, blocking and threading: as for
+ * `clerk_update_user`.
+ *
+ * # Safety
+ * As for `clerk_update_user`.
+ */
+enum ClerkStatus clerk_update_user_metadata(const struct ClerkClient *client,
+                                            const char *user_id,
+                                            const char *metadata_json,
+                                            char **out_json);
+
+/**
+ * Replaces metadata fields of a user: `PUT /v1/users/{user_id}/metadata`.
+ *
+ * `metadata_json`: as for `clerk_update_user_metadata`, but each field given replaces
+ * that metadata object whole; fields not given are left as they are.
+ *
+ * `client`, `user_id`, `out_json`, the statuses, blocking and threading: as for
+ * `clerk_update_user`.
+ *
+ * # Safety
+ * As for `clerk_update_user`.
+ */
+enum ClerkStatus clerk_replace_user_metadata(const struct ClerkClient *client,
+                                             const char *user_id,
+                                             const char *metadata_json,
+                                             char **out_json);
+
+/**
+ * Sends the library's log events at `max_level` and above to `callback`.
+ *
+ * `max_level`: one of the `ClerkLogLevel` values (an int from 0 to 5); `CLERK_LOG_DEBUG`
+ * shows every request. `callback` NULL, or `CLERK_LOG_OFF`, turns logging off.
+ * `user_data` is passed to every call of `callback` and never read by libclerk.
+ *
+ * There is one callback per process; setting one replaces the last. The callback is
+ * called on the thread making the libclerk call, possibly on several threads at once, so
+ * it must be thread-safe; it must not call libclerk. When this function returns, no call
+ * of the previous callback is running or will start, so its `user_data` may be freed.
+ *
+ * Returns `CLERK_ERROR_INVALID_ARGUMENT` for a level outside 0 to 5.
+ *
+ * # Safety
+ * `callback` is NULL or a function that is thread-safe and valid until it is replaced.
+ */
+enum ClerkStatus clerk_set_log_callback(int max_level, ClerkLogCallback callback, void *user_data);
 
 /**
  * Creates a settings object with nothing set: every setting not given later comes from
@@ -266,6 +361,34 @@ enum ClerkStatus clerk_options_set_max_retries(struct ClerkOptions *options, uin
  * `options` is NULL or a live settings object; `path` is NULL or a NUL-terminated string.
  */
 enum ClerkStatus clerk_options_set_root_ca_file(struct ClerkOptions *options, const char *path);
+
+/**
+ * Appends words naming the calling application to the `User-Agent`, such as
+ * `"billing-sync/2.1"` (sent as `libclerk/0.1.0 billing-sync/2.1`).
+ *
+ * `suffix` NULL unsets it. The string is copied. Returns `CLERK_ERROR_INVALID_ARGUMENT`
+ * if `options` is NULL or the suffix is empty, over 200 characters or not printable
+ * ASCII.
+ *
+ * # Safety
+ * `options` is NULL or a live settings object; `suffix` is NULL or a NUL-terminated string.
+ */
+enum ClerkStatus clerk_options_set_user_agent_suffix(struct ClerkOptions *options,
+                                                     const char *suffix);
+
+/**
+ * Sends every request through an HTTP proxy, such as `"http://proxy.internal:3128"`
+ * (credentials as `"http://user:password@host:port"`).
+ *
+ * Precedence: this proxy, when set, wins; otherwise the environment's `HTTPS_PROXY`,
+ * `ALL_PROXY` and `NO_PROXY` apply, except to loopback API URLs, which are reached
+ * directly. `url` NULL unsets it. The string is copied and never appears in errors.
+ * Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL or the URL is malformed.
+ *
+ * # Safety
+ * `options` is NULL or a live settings object; `url` is NULL or a NUL-terminated string.
+ */
+enum ClerkStatus clerk_options_set_proxy(struct ClerkOptions *options, const char *url);
 
 /**
  * The name of a status, such as `"CLERK_ERROR_NOT_FOUND"`.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
+use log::Level;
 use serde::Deserialize;
 use ureq::http::header::RETRY_AFTER;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
@@ -13,6 +14,8 @@ use ureq::Agent;
 
 use crate::config::{ClientBuilder, Settings, CONNECT_TIMEOUT};
 use crate::error::{ApiError, Error, LocalError};
+use crate::events::event;
+use crate::fields::{self, Endpoint};
 use crate::params::UpdateUserParams;
 use crate::retry::{self, Outcome};
 use crate::user::User;
@@ -20,9 +23,6 @@ use crate::{normalize, user_id};
 
 /// The largest response body read, in bytes; a user object is a few KiB.
 pub const MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
-
-/// The `User-Agent` sent with every request.
-pub const USER_AGENT: &str = concat!("libclerk/", env!("CARGO_PKG_VERSION"));
 
 /// A client of Clerk's Backend API.
 ///
@@ -47,6 +47,8 @@ struct Inner {
     agent: Agent,
     /// `{api_url}/v1/users/`, ready for a user id to be appended.
     users_url: String,
+    /// Where the path starts in `users_url`, so events can show the path alone.
+    path_start: usize,
     /// `Bearer sk_...`: kept out of every `Debug` and error.
     authorization: String,
     api_version: String,
@@ -100,12 +102,13 @@ impl Client {
         let mut config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
-            .user_agent(USER_AGENT)
+            .user_agent(settings.user_agent.as_str())
             .accept("application/json")
             .timeout_connect(Some(CONNECT_TIMEOUT.min(settings.timeout)));
-        if settings.api_url.loopback {
-            // A local stand-in is reached directly, never through a proxy from the environment.
-            config = config.proxy(None);
+        if settings.proxy.is_some() || settings.api_url.loopback {
+            // An explicit proxy wins over the environment's; a local stand-in is reached
+            // directly, never through a proxy from the environment.
+            config = config.proxy(settings.proxy);
         }
         if !settings.extra_roots.is_empty() {
             config = config.tls_config(trusting(settings.extra_roots));
@@ -115,6 +118,7 @@ impl Client {
             inner: Arc::new(Inner {
                 agent: config.build().new_agent(),
                 users_url: format!("{}/v1/users/", settings.api_url.base),
+                path_start: settings.api_url.base.len(),
                 authorization: format!("Bearer {}", settings.secret_key),
                 api_version: settings.api_version,
                 timeout: settings.timeout,
@@ -138,12 +142,7 @@ impl Client {
             let long = format!("the params could not be written as JSON: {e}");
             Error::Internal(Box::new(LocalError::new("internal_error", "bug", long)))
         })?;
-
-        let body = self.update_user_json(user_id, &params)?;
-        serde_json::from_str(&body).map_err(|e| {
-            let long = format!("the user was updated, but its JSON did not decode: {e}");
-            Error::Decode(Box::new(LocalError::new("decode_error", "bad user", long)))
-        })
+        decode_user(&self.update_user_json(user_id, &params)?)
     }
 
     /// Updates a user from params given as JSON text; returns the user JSON as Clerk sent it.
@@ -151,11 +150,7 @@ impl Client {
     /// The params are a JSON object whose top-level keys are update-user fields in
     /// snake_case (`first_name`) or camelCase (`firstName`); `null` clears a field.
     pub fn update_user_json(&self, user_id: &str, params_json: &str) -> Result<String, Error> {
-        let segment = user_id::path_segment(user_id)?;
-        let body = normalize::request_body(params_json, &self.inner.api_version)?;
-
-        let url = format!("{}{segment}", self.inner.users_url);
-        self.send_with_retries(&url, body.as_bytes())
+        self.call(&UPDATE_USER_CALL, user_id, params_json)
     }
 
     /// Updates a user from params given as a JSON value; returns the user JSON as sent.
@@ -167,24 +162,99 @@ impl Client {
         self.update_user_json(user_id, &params.to_string())
     }
 
+    /// Merges metadata into a user's (`PATCH /v1/users/{user_id}/metadata`).
+    ///
+    /// `metadata` is an object with any of `public_metadata`, `private_metadata` and
+    /// `unsafe_metadata` (or their camelCase names), each an object. Clerk merges them
+    /// deeply into the user's metadata: nested objects are merged too, and a key set to
+    /// `null` is removed. Unlike [`update_user`](Self::update_user), nothing else is lost.
+    ///
+    /// ```no_run
+    /// # let client = clerk::Client::from_env()?;
+    /// let metadata = serde_json::json!({"publicMetadata": {"plan": "pro", "trial": null}});
+    /// let user = client.update_user_metadata("user_2abc", &metadata)?;
+    /// # Ok::<(), clerk::Error>(())
+    /// ```
+    pub fn update_user_metadata(
+        &self,
+        user_id: &str,
+        metadata: &serde_json::Value,
+    ) -> Result<User, Error> {
+        decode_user(&self.update_user_metadata_json(user_id, &metadata.to_string())?)
+    }
+
+    /// [`update_user_metadata`](Self::update_user_metadata) with JSON text in and the user
+    /// JSON, as Clerk sent it, out.
+    pub fn update_user_metadata_json(&self, user_id: &str, json: &str) -> Result<String, Error> {
+        self.call(&MERGE_METADATA_CALL, user_id, json)
+    }
+
+    /// Replaces metadata fields of a user (`PUT /v1/users/{user_id}/metadata`).
+    ///
+    /// Each of `public_metadata`, `private_metadata` and `unsafe_metadata` given replaces
+    /// that field whole; those not given are left as they are.
+    pub fn replace_user_metadata(
+        &self,
+        user_id: &str,
+        metadata: &serde_json::Value,
+    ) -> Result<User, Error> {
+        decode_user(&self.replace_user_metadata_json(user_id, &metadata.to_string())?)
+    }
+
+    /// [`replace_user_metadata`](Self::replace_user_metadata) with JSON text in and the
+    /// user JSON, as Clerk sent it, out.
+    pub fn replace_user_metadata_json(&self, user_id: &str, json: &str) -> Result<String, Error> {
+        self.call(&REPLACE_METADATA_CALL, user_id, json)
+    }
+
+    /// Checks the arguments, builds the body and sends it.
+    fn call(&self, call: &Call, user_id: &str, params_json: &str) -> Result<String, Error> {
+        let segment = user_id::path_segment(user_id)?;
+        let body = normalize::request_body(call.endpoint, params_json, &self.inner.api_version)?;
+
+        let url = format!("{}{segment}{}", self.inner.users_url, call.suffix);
+        self.send_with_retries(call, &url, body.as_bytes())
+    }
+
     /// Sends the request, retrying as [`retry`] allows, and reads the final answer.
-    fn send_with_retries(&self, url: &str, body: &[u8]) -> Result<String, Error> {
-        let deadline = Instant::now() + self.inner.timeout;
+    fn send_with_retries(&self, call: &Call, url: &str, body: &[u8]) -> Result<String, Error> {
+        let started = Instant::now();
+        let deadline = started + self.inner.timeout;
+        // What events show of the request: the method and path, never the host or body.
+        let path = url.get(self.inner.path_start..).unwrap_or_default();
         let mut attempts = 1;
 
         loop {
-            let result = self.send_once(url, body, deadline);
+            event!(Level::Debug, "{} {path}: attempt {attempts}", call.method);
+            let result = self.send_once(call, url, body, deadline);
             let (outcome, retry_after) = match &result {
                 Ok(answer) => (Outcome::Status(answer.status), answer.retry_after),
                 Err((outcome, _)) => (*outcome, None),
             };
+            event!(
+                Level::Debug,
+                "{} {path}: {} after {} ms (attempt {attempts})",
+                call.method,
+                describe(&result),
+                started.elapsed().as_millis()
+            );
 
             let left = deadline.saturating_duration_since(Instant::now());
             let may_retry = attempts <= self.inner.max_retries && retry::is_retryable(outcome);
             match may_retry
                 .then(|| retry::wait_before(attempts, retry_after, left, retry::jitter()))
             {
-                Some(Some(wait)) => thread::sleep(wait),
+                Some(Some(wait)) => {
+                    event!(
+                        Level::Info,
+                        "{} {path}: retrying in {} ms (attempt {} of at most {})",
+                        call.method,
+                        wait.as_millis(),
+                        attempts + 1,
+                        self.inner.max_retries + 1
+                    );
+                    thread::sleep(wait);
+                }
                 _ => {
                     let mut result = result.map_err(|(_, error)| error).and_then(user_from);
                     if let Err(error) = &mut result {
@@ -199,15 +269,17 @@ impl Client {
 
     fn send_once(
         &self,
+        call: &Call,
         url: &str,
         body: &[u8],
         deadline: Instant,
     ) -> Result<Answer, (Outcome, Error)> {
         let left = deadline.saturating_duration_since(Instant::now());
-        let request = self
-            .inner
-            .agent
-            .patch(url)
+        let request = match call.method {
+            "PUT" => self.inner.agent.put(url),
+            _ => self.inner.agent.patch(url),
+        };
+        let request = request
             .header("Authorization", &self.inner.authorization)
             .header("Content-Type", "application/json")
             .header("Clerk-API-Version", &self.inner.api_version)
@@ -247,6 +319,52 @@ fn trusting(extra: Vec<Certificate<'static>>) -> TlsConfig {
     TlsConfig::builder()
         .root_certs(RootCerts::new_with_certs(&roots))
         .build()
+}
+
+/// One kind of call: its method, the path after the user id, and its body fields.
+struct Call {
+    method: &'static str,
+    suffix: &'static str,
+    endpoint: &'static Endpoint,
+}
+
+const UPDATE_USER_CALL: Call = Call {
+    method: "PATCH",
+    suffix: "",
+    endpoint: &fields::UPDATE_USER,
+};
+
+const MERGE_METADATA_CALL: Call = Call {
+    method: "PATCH",
+    suffix: "/metadata",
+    endpoint: &fields::USER_METADATA,
+};
+
+const REPLACE_METADATA_CALL: Call = Call {
+    method: "PUT",
+    suffix: "/metadata",
+    endpoint: &fields::USER_METADATA,
+};
+
+/// How events describe the outcome of one attempt.
+fn describe(result: &Result<Answer, (Outcome, Error)>) -> String {
+    match result {
+        Ok(answer) => format!("HTTP {}", answer.status),
+        Err((_, error)) => match error {
+            Error::Timeout(local) | Error::Transport(local) | Error::Decode(local) => {
+                format!("failed ({})", local.code)
+            }
+            _ => "failed".to_owned(),
+        },
+    }
+}
+
+/// Decodes the user JSON of a successful call into the typed [`User`].
+fn decode_user(text: &str) -> Result<User, Error> {
+    serde_json::from_str(text).map_err(|e| {
+        let long = format!("the call succeeded, but the user JSON did not decode: {e}");
+        Error::Decode(Box::new(LocalError::new("decode_error", "bad user", long)))
+    })
 }
 
 /// The user JSON of a successful answer, or the error it stands for.

@@ -57,6 +57,8 @@ pub struct ClientBuilder {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
     pub(crate) root_ca_file: Option<PathBuf>,
+    pub(crate) user_agent_suffix: Option<String>,
+    pub(crate) proxy: Option<String>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -71,6 +73,9 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
             .field("root_ca_file", &self.root_ca_file)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            // A proxy URL may hold a password.
+            .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
             .finish()
     }
 }
@@ -128,6 +133,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Words appended to the `User-Agent` to name the calling application, such as
+    /// `billing-sync/2.1`; the header becomes `libclerk/0.1.0 billing-sync/2.1`. At most
+    /// 200 printable ASCII characters.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// An HTTP proxy for every request, such as `http://proxy.internal:3128` (credentials
+    /// as `http://user:password@host:port`). It wins over the environment's
+    /// `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`, which apply otherwise, except to loopback API
+    /// URLs.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
     /// Checks every setting and builds the client.
     ///
     /// Fails with [`Error::InvalidArgument`] when no secret key is set or found in
@@ -158,6 +180,14 @@ impl ClientBuilder {
             Some(path) => load_root_cas(path)?,
             None => Vec::new(),
         };
+        let user_agent = match &self.user_agent_suffix {
+            Some(suffix) => {
+                check_user_agent_suffix(suffix)?;
+                format!("{USER_AGENT} {suffix}")
+            }
+            None => USER_AGENT.to_owned(),
+        };
+        let proxy = self.proxy.as_deref().map(check_proxy).transpose()?;
 
         Ok(Settings {
             secret_key,
@@ -166,6 +196,8 @@ impl ClientBuilder {
             timeout,
             max_retries,
             extra_roots,
+            user_agent,
+            proxy,
         })
     }
 }
@@ -179,6 +211,36 @@ pub(crate) struct Settings {
     pub max_retries: u32,
     /// Root certificates trusted beside the bundled ones.
     pub extra_roots: Vec<Certificate<'static>>,
+    /// The whole `User-Agent` header.
+    pub user_agent: String,
+    /// The explicit proxy, if one was set.
+    pub proxy: Option<ureq::Proxy>,
+}
+
+/// The `User-Agent` sent with every request, before any suffix.
+pub const USER_AGENT: &str = concat!("libclerk/", env!("CARGO_PKG_VERSION"));
+
+/// Checks a `User-Agent` suffix: printable ASCII, 1 to 200 characters.
+pub(crate) fn check_user_agent_suffix(suffix: &str) -> Result<(), Error> {
+    let printable = suffix.bytes().all(|b| (0x20..0x7f).contains(&b));
+    if printable && !suffix.trim().is_empty() && suffix.len() <= 200 {
+        return Ok(());
+    }
+    let long = "give 1 to 200 printable ASCII characters, such as `my-app/1.2`".to_owned();
+    Err(invalid(
+        "invalid_user_agent_suffix",
+        "user_agent_suffix",
+        "invalid suffix",
+        long,
+    ))
+}
+
+/// Checks a proxy URL, never quoting it, as it may hold a password.
+pub(crate) fn check_proxy(url: &str) -> Result<ureq::Proxy, Error> {
+    ureq::Proxy::new(url).map_err(|_| {
+        let long = "give a proxy URL such as http://proxy.internal:3128".to_owned();
+        invalid("invalid_proxy", "proxy", "invalid proxy URL", long)
+    })
 }
 
 /// A checked API URL.

@@ -1,8 +1,8 @@
-//! The body fields of Clerk's update-user call, as the API defines them.
+//! The body fields of the calls this library makes, as the Backend API defines them.
 //!
-//! One table drives the params normalizer: the Backend API's snake_case name, the JSON type
-//! it takes, whether it may be `null`, and the API versions that accept it. The camelCase
-//! spellings of Clerk's JavaScript SDK are derived from the snake_case name.
+//! One table per call drives the params normalizer: the Backend API's snake_case name, the
+//! JSON type it takes, whether it may be `null`, and the API versions that accept it. The
+//! camelCase spellings of Clerk's JavaScript SDK are derived from the snake_case name.
 
 /// The JSON type a field takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +62,31 @@ const fn removed(mut f: Field, version: &'static str) -> Field {
     f
 }
 
+/// A call and the body fields it takes.
+#[derive(Debug)]
+pub(crate) struct Endpoint {
+    /// How messages name the call.
+    pub name: &'static str,
+    /// Its body fields.
+    pub fields: &'static [Field],
+}
+
+/// `PATCH /v1/users/{user_id}`.
+pub(crate) const UPDATE_USER: Endpoint = Endpoint {
+    name: "update user",
+    fields: FIELDS,
+};
+
+/// `PATCH` (merge) and `PUT` (replace) `/v1/users/{user_id}/metadata`: the same fields.
+pub(crate) const USER_METADATA: Endpoint = Endpoint {
+    name: "the user metadata call",
+    fields: &[
+        field("public_metadata", Kind::Object, false),
+        field("private_metadata", Kind::Object, false),
+        field("unsafe_metadata", Kind::Object, false),
+    ],
+};
+
 /// Every body field of update user in API version 2025-11-10, in the API's order.
 pub(crate) const FIELDS: &[Field] = &[
     field("external_id", Kind::String, true),
@@ -106,8 +131,8 @@ pub(crate) const FIELDS: &[Field] = &[
 ];
 
 /// Finds the field a params key names, in snake_case or in the JS SDK's camelCase.
-pub(crate) fn lookup(key: &str) -> Option<&'static Field> {
-    FIELDS.iter().find(|f| spells(f.name, key))
+pub(crate) fn lookup(fields: &'static [Field], key: &str) -> Option<&'static Field> {
+    fields.iter().find(|f| spells(f.name, key))
 }
 
 /// Whether `key` is `name` (snake_case) or one of its camelCase spellings.
@@ -170,9 +195,9 @@ pub(crate) fn camel_case(name: &str) -> String {
 /// The field name closest to an unknown key, if any is close enough to be a likely typo.
 ///
 /// Case, `_` and `-` are ignored, so `firstname` and `FIRST-NAME` both find `first_name`.
-pub(crate) fn closest(key: &str) -> Option<&'static Field> {
+pub(crate) fn closest(fields: &'static [Field], key: &str) -> Option<&'static Field> {
     let folded = fold(key);
-    FIELDS
+    fields
         .iter()
         .map(|f| (distance(&folded, &fold(f.name)), f))
         .filter(|(d, f)| *d <= (f.name.len() / 4).max(2))
@@ -209,8 +234,11 @@ mod tests {
     #[test]
     fn every_field_is_found_by_its_snake_and_camel_names() {
         for f in FIELDS {
-            assert_eq!(lookup(f.name).map(|x| x.name), Some(f.name));
-            assert_eq!(lookup(&camel_case(f.name)).map(|x| x.name), Some(f.name));
+            assert_eq!(lookup(FIELDS, f.name).map(|x| x.name), Some(f.name));
+            assert_eq!(
+                lookup(FIELDS, &camel_case(f.name)).map(|x| x.name),
+                Some(f.name)
+            );
         }
     }
 
@@ -232,7 +260,7 @@ mod tests {
             ),
         ];
         for (key, name) in cases {
-            assert_eq!(lookup(key).map(|f| f.name), Some(name), "{key}");
+            assert_eq!(lookup(FIELDS, key).map(|f| f.name), Some(name), "{key}");
         }
     }
 
@@ -251,7 +279,10 @@ mod tests {
             "_",
             "id",
         ] {
-            assert!(lookup(key).is_none(), "{key:?} should not be accepted");
+            assert!(
+                lookup(FIELDS, key).is_none(),
+                "{key:?} should not be accepted"
+            );
         }
     }
 
@@ -266,8 +297,8 @@ mod tests {
             ("primary_emial_address_id", "primary_email_address_id"),
         ];
         for (key, want) in cases {
-            assert_eq!(closest(key).map(|f| f.name), Some(want), "{key}");
+            assert_eq!(closest(FIELDS, key).map(|f| f.name), Some(want), "{key}");
         }
-        assert!(closest("favourite_colour").is_none());
+        assert!(closest(FIELDS, "favourite_colour").is_none());
     }
 }

@@ -24,6 +24,7 @@
 mod client;
 mod config;
 mod error;
+mod events;
 pub mod ffi;
 mod fields;
 mod normalize;
@@ -32,10 +33,11 @@ mod retry;
 mod user;
 mod user_id;
 
-pub use client::{Client, MAX_RESPONSE_BYTES, USER_AGENT};
+pub use client::{Client, MAX_RESPONSE_BYTES};
 pub use config::{
     ClientBuilder, CONNECT_TIMEOUT, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT, ENV_API_URL, ENV_API_VERSION, ENV_SECRET_KEY, MAX_RETRIES_LIMIT, MAX_TIMEOUT,
+    USER_AGENT,
 };
 pub use error::{ApiError, ClerkError, Error, LocalError};
 pub use normalize::MAX_PARAMS_BYTES;

@@ -12,7 +12,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::{Error, LocalError};
-use crate::fields::{self, Field, Kind, METADATA_REMOVED_IN};
+use crate::fields::{self, Endpoint, Field, Kind, METADATA_REMOVED_IN};
 
 /// How much of a caller's key an error message quotes, so a huge key cannot bloat it.
 const MAX_QUOTED_KEY: usize = 100;
@@ -21,8 +21,12 @@ const MAX_QUOTED_KEY: usize = 100;
 /// so no real update comes near this; a larger one is a bug on the caller's side.
 pub const MAX_PARAMS_BYTES: usize = 1024 * 1024;
 
-/// Checks `params_json` and returns the request body to send for `api_version`.
-pub(crate) fn request_body(params_json: &str, api_version: &str) -> Result<String, Error> {
+/// Checks `params_json` and returns the body to send to `endpoint` in `api_version`.
+pub(crate) fn request_body(
+    endpoint: &Endpoint,
+    params_json: &str,
+    api_version: &str,
+) -> Result<String, Error> {
     if params_json.len() > MAX_PARAMS_BYTES {
         let long = format!(
             "params are {} bytes, over the limit of {MAX_PARAMS_BYTES}; Clerk refuses \
@@ -36,12 +40,12 @@ pub(crate) fn request_body(params_json: &str, api_version: &str) -> Result<Strin
 
     let mut fields: Vec<(&'static Field, &RawValue)> = Vec::with_capacity(entries.len());
     for (key, value) in &entries {
-        let field = known_field(key)?;
+        let field = known_field(endpoint, key)?;
         // `fields` grows in step with `entries`, so a position in one is a position in both.
         if let Some(i) = fields.iter().position(|(f, _)| std::ptr::eq(*f, field)) {
             return Err(duplicate(&entries[i].0, key, field));
         }
-        check_version(key, field, api_version)?;
+        check_version(endpoint, key, field, api_version)?;
         check_type(key, field, value)?;
         fields.push((field, value));
     }
@@ -95,20 +99,21 @@ impl<'de> Visitor<'de> for EntriesVisitor {
     }
 }
 
-fn known_field(key: &str) -> Result<&'static Field, Error> {
-    if let Some(field) = fields::lookup(key) {
+fn known_field(endpoint: &Endpoint, key: &str) -> Result<&'static Field, Error> {
+    if let Some(field) = fields::lookup(endpoint.fields, key) {
         return Ok(field);
     }
 
     let shown = quote(key);
-    let long = match fields::closest(key) {
+    let name = endpoint.name;
+    let long = match fields::closest(endpoint.fields, key) {
         Some(near) => format!(
-            "{shown} is not a parameter of update user; did you mean `{}`?",
+            "{shown} is not a parameter of {name}; did you mean `{}`?",
             suggestion(key, near)
         ),
         None => format!(
-            "{shown} is not a parameter of update user; see the params table in the README \
-             for the accepted names"
+            "{shown} is not a parameter of {name}; see the params table in the README for \
+             the accepted names"
         ),
     };
     let local = LocalError::new(
@@ -144,7 +149,12 @@ fn duplicate(earlier: &str, key: &str, field: &Field) -> Error {
     Error::invalid(local.with_param(clip(key)))
 }
 
-fn check_version(key: &str, field: &Field, api_version: &str) -> Result<(), Error> {
+fn check_version(
+    endpoint: &Endpoint,
+    key: &str,
+    field: &Field,
+    api_version: &str,
+) -> Result<(), Error> {
     let Some(removed_in) = field.removed_in else {
         return Ok(());
     };
@@ -153,8 +163,8 @@ fn check_version(key: &str, field: &Field, api_version: &str) -> Result<(), Erro
     }
 
     let message = format!(
-        "`{}` is not accepted by update user in API version {api_version}",
-        field.name
+        "`{}` is not accepted by {} in API version {api_version}",
+        field.name, endpoint.name
     );
     let long = if removed_in == METADATA_REMOVED_IN && field.kind == Kind::Object {
         format!(
@@ -250,17 +260,18 @@ fn clip(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::{UPDATE_USER, USER_METADATA};
     use serde_json::Value;
 
     const V1: &str = "2025-11-10";
     const V2: &str = "2026-05-12";
 
     fn body(params: &str) -> String {
-        request_body(params, V1).unwrap_or_else(|e| panic!("{params}: {e}"))
+        request_body(&UPDATE_USER, params, V1).unwrap_or_else(|e| panic!("{params}: {e}"))
     }
 
     fn refusal(params: &str, version: &str) -> Value {
-        match request_body(params, version) {
+        match request_body(&UPDATE_USER, params, version) {
             Ok(body) => panic!("{params} was accepted as {body}"),
             Err(e @ Error::InvalidArgument(_)) => {
                 serde_json::from_str(&e.error_document()).expect("documents are JSON")
@@ -385,8 +396,8 @@ mod tests {
                 .unwrap_or_default();
             assert!(long.contains("/v1/users/{user_id}/metadata"), "{long}");
         }
-        assert!(request_body(r#"{"first_name":"a"}"#, V2).is_ok());
-        assert!(request_body(r#"{"public_metadata":{}}"#, "2026-01-01").is_ok());
+        assert!(request_body(&UPDATE_USER, r#"{"first_name":"a"}"#, V2).is_ok());
+        assert!(request_body(&UPDATE_USER, r#"{"public_metadata":{}}"#, "2026-01-01").is_ok());
     }
 
     #[test]
@@ -399,7 +410,7 @@ mod tests {
             r#"{{"first_name":"{}"}}"#,
             "x".repeat(MAX_PARAMS_BYTES - 20)
         );
-        assert!(request_body(&fits, V1).is_ok());
+        assert!(request_body(&UPDATE_USER, &fits, V1).is_ok());
     }
 
     #[test]
@@ -419,5 +430,24 @@ mod tests {
         // Inside metadata the value is the user's own and passes through as text.
         let deep = format!(r#"{{"public_metadata":{{"a":{open}{close}}}}}"#);
         assert_eq!(body(&deep).len(), deep.len());
+    }
+
+    #[test]
+    fn the_metadata_call_takes_only_metadata_objects() {
+        let body = request_body(&USER_METADATA, r#"{"publicMetadata":{"a":{"b":null}}}"#, V2);
+        assert_eq!(
+            body.ok().as_deref(),
+            Some(r#"{"public_metadata":{"a":{"b":null}}}"#)
+        );
+
+        for params in [r#"{"first_name":"a"}"#, r#"{"public_metadata":null}"#] {
+            let error = request_body(&USER_METADATA, params, V1).expect_err(params);
+            assert!(matches!(error, Error::InvalidArgument(_)), "{params}");
+        }
+        let doc = request_body(&USER_METADATA, r#"{"publicMetadta":{}}"#, V1)
+            .map_err(|e| e.error_document())
+            .expect_err("a typo");
+        assert!(doc.contains("`publicMetadata`"), "{doc}");
+        assert!(doc.contains("the user metadata call"), "{doc}");
     }
 }

@@ -110,6 +110,93 @@ pub unsafe extern "C" fn clerk_update_user(
     params_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> ClerkStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        call(
+            client,
+            user_id,
+            params_json,
+            out_json,
+            Client::update_user_json,
+        )
+    }
+}
+
+/// Merges metadata into a user's: `PATCH /v1/users/{user_id}/metadata`.
+///
+/// `metadata_json`: a JSON object with any of `public_metadata`, `private_metadata` and
+/// `unsafe_metadata` (or `publicMetadata`, ...), each a JSON object. Clerk merges each
+/// deeply into the user's: nested objects are merged too, and a key set to `null` is
+/// removed, so other keys survive. This is the call to use when `clerk_update_user` would
+/// overwrite the whole metadata object, and the only way to change metadata from API
+/// version 2026-05-12 on. Anything else in `metadata_json` is refused with
+/// `CLERK_ERROR_INVALID_ARGUMENT` before sending.
+///
+/// `client`, `user_id`, `out_json`, the statuses, blocking and threading: as for
+/// `clerk_update_user`.
+///
+/// # Safety
+/// As for `clerk_update_user`.
+#[no_mangle]
+pub unsafe extern "C" fn clerk_update_user_metadata(
+    client: *const ClerkClient,
+    user_id: *const c_char,
+    metadata_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> ClerkStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        call(
+            client,
+            user_id,
+            metadata_json,
+            out_json,
+            Client::update_user_metadata_json,
+        )
+    }
+}
+
+/// Replaces metadata fields of a user: `PUT /v1/users/{user_id}/metadata`.
+///
+/// `metadata_json`: as for `clerk_update_user_metadata`, but each field given replaces
+/// that metadata object whole; fields not given are left as they are.
+///
+/// `client`, `user_id`, `out_json`, the statuses, blocking and threading: as for
+/// `clerk_update_user`.
+///
+/// # Safety
+/// As for `clerk_update_user`.
+#[no_mangle]
+pub unsafe extern "C" fn clerk_replace_user_metadata(
+    client: *const ClerkClient,
+    user_id: *const c_char,
+    metadata_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> ClerkStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        call(
+            client,
+            user_id,
+            metadata_json,
+            out_json,
+            Client::replace_user_metadata_json,
+        )
+    }
+}
+
+/// The body shared by the calls: checks the pointers, runs `method` inside the panic
+/// guard, and hands the user or the error document to `out_json`.
+///
+/// # Safety
+/// As for `clerk_update_user`.
+unsafe fn call(
+    client: *const ClerkClient,
+    user_id: *const c_char,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+    method: fn(&Client, &str, &str) -> Result<String, crate::Error>,
+) -> ClerkStatus {
     if !out_json.is_null() {
         // SAFETY: the caller passes NULL or writable memory.
         unsafe { *out_json = std::ptr::null_mut() };
@@ -126,7 +213,7 @@ pub unsafe extern "C" fn clerk_update_user(
                 str_arg(params_json, "params_json")?,
             )
         };
-        client.client.update_user_json(user_id, params)
+        method(&client.client, user_id, params)
     });
 
     let (status, text) = match result {

@@ -166,3 +166,54 @@ pub unsafe extern "C" fn clerk_options_set_root_ca_file(
         Ok(())
     })
 }
+
+/// Appends words naming the calling application to the `User-Agent`, such as
+/// `"billing-sync/2.1"` (sent as `libclerk/0.1.0 billing-sync/2.1`).
+///
+/// `suffix` NULL unsets it. The string is copied. Returns `CLERK_ERROR_INVALID_ARGUMENT`
+/// if `options` is NULL or the suffix is empty, over 200 characters or not printable
+/// ASCII.
+///
+/// # Safety
+/// `options` is NULL or a live settings object; `suffix` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn clerk_options_set_user_agent_suffix(
+    options: *mut ClerkOptions,
+    suffix: *const c_char,
+) -> ClerkStatus {
+    with_options(options, |builder| {
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let suffix = unsafe { optional_str_arg(suffix, "suffix") }?;
+        if let Some(suffix) = suffix {
+            config::check_user_agent_suffix(suffix)?;
+        }
+        builder.user_agent_suffix = suffix.map(str::to_owned);
+        Ok(())
+    })
+}
+
+/// Sends every request through an HTTP proxy, such as `"http://proxy.internal:3128"`
+/// (credentials as `"http://user:password@host:port"`).
+///
+/// Precedence: this proxy, when set, wins; otherwise the environment's `HTTPS_PROXY`,
+/// `ALL_PROXY` and `NO_PROXY` apply, except to loopback API URLs, which are reached
+/// directly. `url` NULL unsets it. The string is copied and never appears in errors.
+/// Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL or the URL is malformed.
+///
+/// # Safety
+/// `options` is NULL or a live settings object; `url` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn clerk_options_set_proxy(
+    options: *mut ClerkOptions,
+    url: *const c_char,
+) -> ClerkStatus {
+    with_options(options, |builder| {
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let url = unsafe { optional_str_arg(url, "url") }?;
+        if let Some(url) = url {
+            config::check_proxy(url)?;
+        }
+        builder.proxy = url.map(str::to_owned);
+        Ok(())
+    })
+}
