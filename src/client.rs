@@ -29,13 +29,20 @@ pub const MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
 /// Cheap to clone and safe to share between threads: every clone uses the same connection
 /// pool. Calls block the calling thread until the answer is read or the deadline passes.
 ///
-/// ```no_run
+/// In production, `Client::from_env()` reads `CLERK_SECRET_KEY`. This example runs against
+/// the project's stand-in (hidden lines start it):
+///
+/// ```
+/// # let stand_in = clerk_stand_in::StandIn::start(Default::default()).expect("starts");
+/// # let (url, key) = (stand_in.url(), clerk_stand_in::DEFAULT_SECRET_KEY);
+/// # let user_id = clerk_stand_in::SEED_USER_ID;
 /// use clerk::{Client, UpdateUserParams};
 ///
-/// let client = Client::from_env()?;
+/// let client = Client::builder().secret_key(key).api_url(url).build()?;
 /// let params = UpdateUserParams::new().first_name("John").last_name("Wick");
-/// let user = client.update_user("user_2g7np7Hrk0SN6kj5EDMLDaKNL0S", &params)?;
-/// println!("{:?} {:?}", user.first_name, user.last_name);
+/// let user = client.update_user(user_id, &params)?;
+/// assert_eq!(user.first_name.as_deref(), Some("John"));
+/// assert_eq!(user.last_name.as_deref(), Some("Wick"));
 /// # Ok::<(), clerk::Error>(())
 /// ```
 #[derive(Clone)]
@@ -149,6 +156,24 @@ impl Client {
     ///
     /// The params are a JSON object whose top-level keys are update-user fields in
     /// snake_case (`first_name`) or camelCase (`firstName`); `null` clears a field.
+    ///
+    /// ```
+    /// # let stand_in = clerk_stand_in::StandIn::start(Default::default()).expect("starts");
+    /// # let client = clerk::Client::builder()
+    /// #     .secret_key(clerk_stand_in::DEFAULT_SECRET_KEY)
+    /// #     .api_url(stand_in.url())
+    /// #     .build()?;
+    /// # let user_id = clerk_stand_in::SEED_USER_ID;
+    /// let json = client.update_user_json(user_id, r#"{"firstName":"Ada","username":null}"#)?;
+    /// let user: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    /// assert_eq!(user["first_name"], "Ada");
+    /// assert!(user["username"].is_null());
+    ///
+    /// // A typo is refused before anything is sent, with the name meant:
+    /// let error = client.update_user_json(user_id, r#"{"firstname":"Ada"}"#).unwrap_err();
+    /// assert!(error.to_string().contains("did you mean `first_name`?"));
+    /// # Ok::<(), clerk::Error>(())
+    /// ```
     pub fn update_user_json(&self, user_id: &str, params_json: &str) -> Result<String, Error> {
         self.call(&UPDATE_USER_CALL, user_id, params_json)
     }
@@ -169,10 +194,18 @@ impl Client {
     /// deeply into the user's metadata: nested objects are merged too, and a key set to
     /// `null` is removed. Unlike [`update_user`](Self::update_user), nothing else is lost.
     ///
-    /// ```no_run
-    /// # let client = clerk::Client::from_env()?;
-    /// let metadata = serde_json::json!({"publicMetadata": {"plan": "pro", "trial": null}});
-    /// let user = client.update_user_metadata("user_2abc", &metadata)?;
+    /// ```
+    /// # let stand_in = clerk_stand_in::StandIn::start(Default::default()).expect("starts");
+    /// # let client = clerk::Client::builder()
+    /// #     .secret_key(clerk_stand_in::DEFAULT_SECRET_KEY)
+    /// #     .api_url(stand_in.url())
+    /// #     .build()?;
+    /// # let user_id = clerk_stand_in::SEED_USER_ID;
+    /// use serde_json::json;
+    ///
+    /// client.replace_user_metadata(user_id, &json!({"publicMetadata": {"plan": "free", "trial": true}}))?;
+    /// let user = client.update_user_metadata(user_id, &json!({"publicMetadata": {"plan": "pro", "trial": null}}))?;
+    /// assert_eq!(serde_json::Value::Object(user.public_metadata), json!({"plan": "pro"}));
     /// # Ok::<(), clerk::Error>(())
     /// ```
     pub fn update_user_metadata(

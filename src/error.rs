@@ -284,6 +284,21 @@ impl Error {
     /// Clerk's own errors, `meta` and trace id pass through untouched; local failures use
     /// the same shape with `status` 0 (or the status of the answer they concern).
     /// `attempts` counts the HTTP requests made, retries included (0: nothing was sent).
+    ///
+    /// ```
+    /// # let stand_in = clerk_stand_in::StandIn::start(Default::default()).expect("starts");
+    /// # let client = clerk::Client::builder()
+    /// #     .secret_key(clerk_stand_in::DEFAULT_SECRET_KEY)
+    /// #     .api_url(stand_in.url())
+    /// #     .build()?;
+    /// let error = client.update_user_json("user_nobody", "{}").unwrap_err();
+    /// assert!(matches!(error, clerk::Error::NotFound(_)));
+    /// let doc: serde_json::Value = serde_json::from_str(&error.error_document()).expect("JSON");
+    /// assert_eq!(doc["status"], 404);
+    /// assert_eq!(doc["attempts"], 1);
+    /// assert_eq!(doc["errors"][0]["code"], "resource_not_found");
+    /// # Ok::<(), clerk::Error>(())
+    /// ```
     pub fn error_document(&self) -> String {
         let doc = match self {
             Error::Unauthorized(api)
