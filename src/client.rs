@@ -203,9 +203,13 @@ impl Client {
     /// # let user_id = clerk_stand_in::SEED_USER_ID;
     /// use serde_json::json;
     ///
-    /// client.replace_user_metadata(user_id, &json!({"publicMetadata": {"plan": "free", "trial": true}}))?;
-    /// let user = client.update_user_metadata(user_id, &json!({"publicMetadata": {"plan": "pro", "trial": null}}))?;
-    /// assert_eq!(serde_json::Value::Object(user.public_metadata), json!({"plan": "pro"}));
+    /// let before = json!({"publicMetadata": {"plan": "free", "trial": true, "seats": 3}});
+    /// client.replace_user_metadata(user_id, &before)?;
+    ///
+    /// let change = json!({"publicMetadata": {"plan": "pro", "trial": null}});
+    /// let user = client.update_user_metadata(user_id, &change)?;
+    /// let after = serde_json::Value::Object(user.public_metadata);
+    /// assert_eq!(after, json!({"plan": "pro", "seats": 3}));
     /// # Ok::<(), clerk::Error>(())
     /// ```
     pub fn update_user_metadata(

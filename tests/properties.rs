@@ -112,7 +112,9 @@ proptest! {
     }
 
     #[test]
-    fn any_user_id_stays_in_its_segment_or_is_refused(id in proptest::collection::vec(any::<u8>(), 0..300)) {
+    fn any_user_id_stays_in_its_segment_or_is_refused(
+        id in proptest::collection::vec(any::<u8>(), 0..300),
+    ) {
         let stand_in = common::stand_in();
         let client = c_client(&stand_in);
         let params = CString::new("{}").expect("no NUL");
