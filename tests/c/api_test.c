@@ -73,7 +73,8 @@ static void check_names_and_version(void)
                  "CLERK_ERROR_NOT_FOUND") == 0);
     CHECK(strcmp(clerk_status_str(-1), "CLERK_ERROR_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(clerk_status_str(11), "CLERK_ERROR_UNKNOWN_STATUS") == 0);
-    CHECK(strcmp(clerk_status_str(INT_MAX), "CLERK_ERROR_UNKNOWN_STATUS") == 0);
+    CHECK(strcmp(clerk_status_str(INT_MAX),
+                 "CLERK_ERROR_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(clerk_version(), CLERK_VERSION) == 0);
 }
 
@@ -90,7 +91,8 @@ static void check_options(void)
           CLERK_ERROR_INVALID_ARGUMENT);
     CHECK(clerk_options_set_api_url(o, "\xff\xfe") ==
           CLERK_ERROR_INVALID_ARGUMENT);
-    CHECK(clerk_options_set_api_url(o, "https://api.clerk.com/v1/") == CLERK_OK);
+    CHECK(clerk_options_set_api_url(o, "https://api.clerk.com/v1/") ==
+          CLERK_OK);
     CHECK(clerk_options_set_api_url(o, NULL) == CLERK_OK);
     CHECK(clerk_options_set_api_version(o, "v1") ==
           CLERK_ERROR_INVALID_ARGUMENT);
@@ -236,7 +238,7 @@ static void check_remote(const ClerkClient *client, const char *id,
         }
     }
 
-    /* Metadata is the user's own data: deep nesting is sent, and Clerk decides. */
+    /* Metadata is the user's own data: deep nesting is sent; Clerk decides. */
     {
         size_t depth = 100000;
         size_t len = depth * 2 + 64;
@@ -322,8 +324,9 @@ static void *make_and_free_a_client(void *arg)
     return NULL;
 }
 
-/* Another thread creating and freeing its own clients does not disturb this one. */
-static void check_other_clients_freed(const ClerkClient *client, const char *id)
+/* Another thread making and freeing its own clients does not disturb ours. */
+static void check_other_clients_freed(const ClerkClient *client,
+                                      const char *id)
 {
     pthread_t other;
     int i;
