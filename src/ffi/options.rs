@@ -1,6 +1,7 @@
 //! `ClerkOptions`: the settings a C caller gives before creating a client.
 
 use std::ffi::c_char;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::boundary::{bad_argument, free_boxed, optional_str_arg, status_of};
@@ -27,6 +28,29 @@ fn with_options(
         let options = unsafe { options.as_mut() }
             .ok_or_else(|| bad_argument("options", "`options` is NULL".into()))?;
         set(&mut options.builder)
+    })
+}
+
+/// Runs a setter taking an optional string: NULL unsets the setting; any other value must
+/// pass `check` first, or the setting is left as it was.
+///
+/// # Safety
+/// `options` as for [`with_options`]; `value` is NULL or a NUL-terminated string.
+unsafe fn set_text(
+    options: *mut ClerkOptions,
+    value: *const c_char,
+    name: &str,
+    check: impl FnOnce(&str) -> Result<(), Error>,
+    store: impl FnOnce(&mut ClientBuilder, Option<String>),
+) -> ClerkStatus {
+    with_options(options, |builder| {
+        // SAFETY: the caller passes NULL or a NUL-terminated string.
+        let value = unsafe { optional_str_arg(value, name) }?;
+        if let Some(value) = value {
+            check(value)?;
+        }
+        store(builder, value.map(str::to_owned));
+        Ok(())
     })
 }
 
@@ -67,15 +91,16 @@ pub unsafe extern "C" fn clerk_options_set_api_url(
     options: *mut ClerkOptions,
     url: *const c_char,
 ) -> ClerkStatus {
-    with_options(options, |builder| {
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let url = unsafe { optional_str_arg(url, "url") }?;
-        if let Some(url) = url {
-            config::check_api_url(url)?;
-        }
-        builder.api_url = url.map(str::to_owned);
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_text(
+            options,
+            url,
+            "url",
+            |url| config::check_api_url(url).map(drop),
+            |builder, url| builder.api_url = url,
+        )
+    }
 }
 
 /// Sets the `Clerk-API-Version` header, a date such as `"2025-11-10"` (the default).
@@ -92,15 +117,16 @@ pub unsafe extern "C" fn clerk_options_set_api_version(
     options: *mut ClerkOptions,
     version: *const c_char,
 ) -> ClerkStatus {
-    with_options(options, |builder| {
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let version = unsafe { optional_str_arg(version, "version") }?;
-        if let Some(version) = version {
-            config::check_api_version(version)?;
-        }
-        builder.api_version = version.map(str::to_owned);
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_text(
+            options,
+            version,
+            "version",
+            config::check_api_version,
+            |builder, version| builder.api_version = version,
+        )
+    }
 }
 
 /// Sets the deadline of one `clerk_update_user` call, retries included, in milliseconds.
@@ -156,15 +182,16 @@ pub unsafe extern "C" fn clerk_options_set_root_ca_file(
     options: *mut ClerkOptions,
     path: *const c_char,
 ) -> ClerkStatus {
-    with_options(options, |builder| {
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let path = unsafe { optional_str_arg(path, "path") }?;
-        if let Some(path) = path {
-            config::load_root_cas(std::path::Path::new(path))?;
-        }
-        builder.root_ca_file = path.map(std::path::PathBuf::from);
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_text(
+            options,
+            path,
+            "path",
+            |path| config::load_root_cas(Path::new(path)).map(drop),
+            |builder, path| builder.root_ca_file = path.map(PathBuf::from),
+        )
+    }
 }
 
 /// Appends words naming the calling application to the `User-Agent`, such as
@@ -181,15 +208,16 @@ pub unsafe extern "C" fn clerk_options_set_user_agent_suffix(
     options: *mut ClerkOptions,
     suffix: *const c_char,
 ) -> ClerkStatus {
-    with_options(options, |builder| {
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let suffix = unsafe { optional_str_arg(suffix, "suffix") }?;
-        if let Some(suffix) = suffix {
-            config::check_user_agent_suffix(suffix)?;
-        }
-        builder.user_agent_suffix = suffix.map(str::to_owned);
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_text(
+            options,
+            suffix,
+            "suffix",
+            config::check_user_agent_suffix,
+            |builder, suffix| builder.user_agent_suffix = suffix,
+        )
+    }
 }
 
 /// Sends every request through an HTTP proxy, such as `"http://proxy.internal:3128"`
@@ -207,13 +235,14 @@ pub unsafe extern "C" fn clerk_options_set_proxy(
     options: *mut ClerkOptions,
     url: *const c_char,
 ) -> ClerkStatus {
-    with_options(options, |builder| {
-        // SAFETY: the caller passes NULL or a NUL-terminated string.
-        let url = unsafe { optional_str_arg(url, "url") }?;
-        if let Some(url) = url {
-            config::check_proxy(url)?;
-        }
-        builder.proxy = url.map(str::to_owned);
-        Ok(())
-    })
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        set_text(
+            options,
+            url,
+            "url",
+            |url| config::check_proxy(url).map(drop),
+            |builder, url| builder.proxy = url,
+        )
+    }
 }
