@@ -10,7 +10,7 @@ use log::Level;
 use serde::Deserialize;
 use ureq::http::header::RETRY_AFTER;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
-use ureq::Agent;
+use ureq::{Agent, Timeout};
 
 use crate::config::{ClientBuilder, Settings, CONNECT_TIMEOUT};
 use crate::error::{ApiError, Error, LocalError};
@@ -132,6 +132,12 @@ impl Client {
                 max_retries: settings.max_retries,
             }),
         })
+    }
+
+    /// The secret key, from the `Authorization` header this client sends.
+    fn secret_key(&self) -> &str {
+        let header = &self.inner.authorization;
+        header.strip_prefix("Bearer ").unwrap_or(header)
     }
 
     /// The `Clerk-API-Version` this client sends.
@@ -293,7 +299,9 @@ impl Client {
                     thread::sleep(wait);
                 }
                 _ => {
-                    let mut result = result.map_err(|(_, error)| error).and_then(user_from);
+                    let mut result = result
+                        .map_err(|(_, error)| error)
+                        .and_then(|answer| user_from(answer, self.secret_key()));
                     if let Err(error) = &mut result {
                         error.set_attempts(attempts);
                     }
@@ -332,12 +340,18 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
 
-        let body = response
+        let body = match response
             .body_mut()
             .with_config()
             .limit(MAX_RESPONSE_BYTES)
             .read_to_vec()
-            .map_err(|e| body_error(e, status))?;
+        {
+            Ok(body) => body,
+            // An error status is what matters, and says whether to retry, even when its
+            // body cannot be read: keep the status and say why the body is missing.
+            Err(e) if status >= 300 => unread_body(&e).into_bytes(),
+            Err(e) => return Err(body_error(e, status)),
+        };
         Ok(Answer {
             status,
             body,
@@ -405,9 +419,10 @@ fn decode_user(text: &str) -> Result<User, Error> {
 }
 
 /// The user JSON of a successful answer, or the error it stands for.
-fn user_from(answer: Answer) -> Result<String, Error> {
+fn user_from(answer: Answer, secret_key: &str) -> Result<String, Error> {
     if !(200..300).contains(&answer.status) {
-        let api = ApiError::from_response(answer.status, &answer.body, answer.retry_after);
+        let body = redact(answer.body, secret_key);
+        let api = ApiError::from_response(answer.status, &body, answer.retry_after);
         return Err(Error::from_api(api));
     }
 
@@ -431,9 +446,32 @@ fn user_from(answer: Answer) -> Result<String, Error> {
     }
 }
 
+/// The body with every copy of the secret key replaced, for a server that echoes the
+/// request's headers into its error page: error documents must never show the key.
+fn redact(body: Vec<u8>, secret_key: &str) -> Vec<u8> {
+    let key = secret_key.as_bytes();
+    if key.is_empty() || !body.windows(key.len()).any(|w| w == key) {
+        return body;
+    }
+
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest = body.as_slice();
+    while let Some(at) = rest.windows(key.len()).position(|w| w == key) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(b"[redacted]");
+        rest = &rest[at + key.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
 /// Sorts a failure to get an answer into timeout or transport, and whether it was sent.
 fn transport_error(error: ureq::Error) -> (Outcome, Error) {
     let (outcome, code, kind) = match &error {
+        // Nothing was sent before a connection existed, so these may be retried.
+        ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect) => {
+            (Outcome::NotSent, "connect_timeout", Kind::ConnectTimeout)
+        }
         ureq::Error::Timeout(_) => (Outcome::MaybeSent, "timeout", Kind::Timeout),
         ureq::Error::Io(io) if io.kind() == ErrorKind::TimedOut => {
             (Outcome::MaybeSent, "timeout", Kind::Timeout)
@@ -446,6 +484,16 @@ fn transport_error(error: ureq::Error) -> (Outcome, Error) {
         _ => (Outcome::MaybeSent, "transport_error", Kind::Transport),
     };
     (outcome, local_failure(kind, code, &error, 0))
+}
+
+/// What stands for an error answer's body that could not be read.
+fn unread_body(error: &ureq::Error) -> String {
+    match error {
+        ureq::Error::BodyExceedsLimit(_) => {
+            format!("(the body was not read: it is over {MAX_RESPONSE_BYTES} bytes)")
+        }
+        other => format!("(the body was not read in full: {other})"),
+    }
 }
 
 /// Sorts a failure while reading an answer's body.
@@ -464,6 +512,7 @@ fn body_error(error: ureq::Error, status: u16) -> (Outcome, Error) {
 
 #[derive(Clone, Copy)]
 enum Kind {
+    ConnectTimeout,
     Timeout,
     Transport,
     Decode,
@@ -471,6 +520,10 @@ enum Kind {
 
 fn local_failure(kind: Kind, code: &'static str, error: &ureq::Error, status: u16) -> Error {
     let (message, advice) = match kind {
+        Kind::ConnectTimeout => (
+            "no connection before the deadline",
+            "nothing was sent; check the API URL and the network, then try again",
+        ),
         Kind::Timeout => (
             "the call timed out",
             "the update may or may not have been applied; read the user back before retrying",
@@ -491,7 +544,7 @@ fn local_failure(kind: Kind, code: &'static str, error: &ureq::Error, status: u1
 
     let local = Box::new(LocalError::new(code, message, long).with_status(status));
     match kind {
-        Kind::Timeout => Error::Timeout(local),
+        Kind::ConnectTimeout | Kind::Timeout => Error::Timeout(local),
         Kind::Transport => Error::Transport(local),
         Kind::Decode => Error::Decode(local),
     }
@@ -500,6 +553,19 @@ fn local_failure(kind: Kind, code: &'static str, error: &ureq::Error, status: u1
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const KEY: &str = "sk_test_unit_key";
+
+    #[test]
+    fn the_key_is_redacted_from_error_bodies() {
+        let body = format!("<pre>Authorization: Bearer {KEY}\n{KEY}</pre>");
+        let error = user_from(answer(502, &body), KEY).expect_err("502");
+        let doc = error.error_document();
+        assert!(!doc.contains(KEY), "{doc}");
+        assert!(doc.contains("Bearer [redacted]"), "{doc}");
+        assert_eq!(redact(b"no key here".to_vec(), KEY), b"no key here");
+        assert_eq!(redact(KEY.as_bytes().to_vec(), KEY), b"[redacted]");
+    }
 
     fn answer(status: u16, body: &str) -> Answer {
         Answer {
@@ -512,8 +578,11 @@ mod tests {
     #[test]
     fn a_user_object_is_passed_through_as_sent() {
         let body = r#"{"object":"user","id":"user_1","first_name":"Ünïcode","x":[1e3]}"#;
-        assert_eq!(user_from(answer(200, body)).ok().as_deref(), Some(body));
-        assert!(user_from(answer(200, r#"{"id":"user_1"}"#)).is_ok());
+        assert_eq!(
+            user_from(answer(200, body), KEY).ok().as_deref(),
+            Some(body)
+        );
+        assert!(user_from(answer(200, r#"{"id":"user_1"}"#), KEY).is_ok());
     }
 
     #[test]
@@ -529,15 +598,18 @@ mod tests {
             r#"[{"object":"user","id":"user_1"}]"#,
         ];
         for body in bodies {
-            let error = user_from(answer(200, body)).expect_err(body);
+            let error = user_from(answer(200, body), KEY).expect_err(body);
             assert!(matches!(error, Error::Decode(_)), "{body}: {error:?}");
             assert_eq!(error.status_code(), 200);
         }
-        let error = user_from(Answer {
-            status: 200,
-            body: vec![b'"', 0xff, b'"'],
-            retry_after: None,
-        });
+        let error = user_from(
+            Answer {
+                status: 200,
+                body: vec![b'"', 0xff, b'"'],
+                retry_after: None,
+            },
+            KEY,
+        );
         assert!(matches!(error, Err(Error::Decode(_))));
     }
 

@@ -159,7 +159,10 @@ impl ClientBuilder {
     }
 
     pub(crate) fn resolve(self) -> Result<Settings, Error> {
-        let secret_key = match self.secret_key.or_else(|| env(ENV_SECRET_KEY)) {
+        let secret_key = match self
+            .secret_key
+            .map_or_else(|| env(ENV_SECRET_KEY), |k| Ok(Some(k)))?
+        {
             Some(key) => check_secret_key(&key).map(|()| key)?,
             None => {
                 let long = format!("pass a secret key or set {ENV_SECRET_KEY}");
@@ -167,9 +170,13 @@ impl ClientBuilder {
                 return Err(Error::invalid(local.with_param("secret_key")));
             }
         };
-        let api_url = self.api_url.or_else(|| env(ENV_API_URL));
+        let api_url = self
+            .api_url
+            .map_or_else(|| env(ENV_API_URL), |u| Ok(Some(u)))?;
         let api_url = check_api_url(api_url.as_deref().unwrap_or(DEFAULT_API_URL))?;
-        let api_version = self.api_version.or_else(|| env(ENV_API_VERSION));
+        let api_version = self
+            .api_version
+            .map_or_else(|| env(ENV_API_VERSION), |v| Ok(Some(v)))?;
         let api_version = api_version.unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
         check_api_version(&api_version)?;
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
@@ -252,9 +259,23 @@ pub(crate) struct ApiUrl {
     pub loopback: bool,
 }
 
-/// A variable from the environment; unset, empty and non-UTF-8 values count as unset.
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
+/// A variable from the environment; unset and empty count as unset. A value that is not
+/// UTF-8 is refused rather than ignored, as ignoring it could aim the client elsewhere.
+fn env(name: &str) -> Result<Option<String>, Error> {
+    match std::env::var(name) {
+        Ok(value) => Ok(Some(value).filter(|v| !v.is_empty())),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            let long =
+                format!("the environment variable {name} is not valid UTF-8; fix or unset it");
+            Err(invalid(
+                "invalid_environment",
+                name,
+                "invalid environment variable",
+                long,
+            ))
+        }
+    }
 }
 
 fn invalid(code: &'static str, param: &str, message: &str, long: String) -> Error {
@@ -341,6 +362,11 @@ pub(crate) fn check_api_url(url: &str) -> Result<ApiUrl, Error> {
 
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let host = host_of(authority).ok_or_else(|| refuse("the API URL has no valid host".into()))?;
+    if !path_is_clean(path) {
+        return Err(refuse(
+            "the API URL's path holds characters a URL may not (percent-encode them)".into(),
+        ));
+    }
     let loopback = is_loopback(host);
     if !https && !loopback {
         return Err(refuse(format!(
@@ -362,17 +388,50 @@ pub(crate) fn check_api_url(url: &str) -> Result<ApiUrl, Error> {
 /// The host of `host[:port]` or `[v6][:port]`, if both parts are well formed.
 fn host_of(authority: &str) -> Option<&str> {
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let end = v6.find(']')?;
-        (&v6[..end], v6[end + 1..].strip_prefix(':'))
+        let (host, after) = v6.split_once(']')?;
+        host.parse::<std::net::Ipv6Addr>().ok()?;
+        match after {
+            "" => (host, None),
+            _ => (host, Some(after.strip_prefix(':')?)),
+        }
     } else {
-        match authority.split_once(':') {
+        let (host, port) = match authority.split_once(':') {
             Some((host, port)) => (host, Some(port)),
             None => (authority, None),
-        }
+        };
+        let name_ok = host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_');
+        (name_ok && !host.is_empty()).then_some(())?;
+        (host, port)
     };
 
-    let port_ok = port.is_none_or(|p| !p.is_empty() && p.parse::<u16>().is_ok());
-    (!host.is_empty() && port_ok).then_some(host)
+    let port_ok = port.is_none_or(|p| {
+        p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0)
+    });
+    port_ok.then_some(host)
+}
+
+/// Whether a URL path holds only characters a URL path may hold, `%` only as `%XX`.
+fn path_is_clean(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' {
+            let hex = bytes.get(i + 1..i + 3);
+            if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                return false;
+            }
+            i += 3;
+            continue;
+        }
+        if !(b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b)) {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -483,6 +542,10 @@ mod tests {
             ("http://localhost:1", "http://localhost:1"),
             ("http://[::1]:9/", "http://[::1]:9"),
             ("http://127.8.9.10", "http://127.8.9.10"),
+            (
+                "https://proxy.example/a%20b/",
+                "https://proxy.example/a%20b",
+            ),
         ];
         for (url, want) in cases {
             assert_eq!(base(url).as_deref(), Some(want), "{url}");
@@ -508,6 +571,18 @@ mod tests {
             "https://api.clerk.com/#x",
             "https://api.clerk.com/ x",
             "https://[::1",
+            "http://[::1]junk",
+            "http://127.0.0.1:+80",
+            "http://127.0.0.1:0",
+            "http://127.0.0.1:8080/<>",
+            "http://127.0.0.1:8080/é",
+            "http://127.0.0.1:8080/a\"b",
+            "http://127.0.0.1:8080/{x}",
+            "http://127.0.0.1:8080/a|b",
+            "http://127.0.0.1:8080/a\\b",
+            "http://127.0.0.1:8080/%zz",
+            "https://exa mple.com",
+            "https://exa<mple.com",
         ] {
             assert!(check_api_url(url).is_err(), "{url:?}");
         }

@@ -196,6 +196,11 @@ pub(crate) fn camel_case(name: &str) -> String {
 ///
 /// Case, `_` and `-` are ignored, so `firstname` and `FIRST-NAME` both find `first_name`.
 pub(crate) fn closest(fields: &'static [Field], key: &str) -> Option<&'static Field> {
+    // No field name is longer than 40 bytes, so a longer key is no typo of one; skipping
+    // it also keeps a huge key from costing time quadratic in its length.
+    if key.len() > 64 {
+        return None;
+    }
     let folded = fold(key);
     fields
         .iter()
@@ -300,5 +305,6 @@ mod tests {
             assert_eq!(closest(FIELDS, key).map(|f| f.name), Some(want), "{key}");
         }
         assert!(closest(FIELDS, "favourite_colour").is_none());
+        assert!(closest(FIELDS, &"first_name".repeat(100)).is_none());
     }
 }

@@ -390,3 +390,57 @@ fn requests_carry_the_key_only_in_the_authorization_header() {
         .to_ascii_lowercase()
         .starts_with("authorization: bearer "));
 }
+
+#[test]
+fn a_server_echoing_the_key_never_gets_it_into_an_error() {
+    // The server copies the request head, Authorization included, into its error page.
+    let server = FaultServer::start(|n, s| {
+        let page = format!("<html><pre>Authorization: Bearer {KEY}</pre></html>");
+        let json = format!(r#"{{"errors":[{{"code":"x","message":"got Bearer {KEY}"}}]}}"#);
+        match n {
+            0 => respond(s, "502 Bad Gateway", &["Content-Type: text/html"], &page),
+            _ => respond(s, "400 Bad Request", &[], &json),
+        }
+        After::KeepAlive
+    });
+
+    for _ in 0..2 {
+        let (_, doc, _) = fail(&client(&server, 5_000, 0));
+        assert!(doc.to_string().contains("Bearer [redacted]"), "{doc}");
+    }
+}
+
+#[test]
+fn an_error_status_keeps_its_meaning_when_its_body_cannot_be_read() {
+    // A 429 whose body is too large is still a rate limit.
+    let server = FaultServer::start(|_, s| {
+        let size = 20 * 1024 * 1024;
+        let head = format!("HTTP/1.1 429 Too Many Requests\r\nContent-Length: {size}\r\n\r\n");
+        let _ = s.write_all(head.as_bytes());
+        let chunk = vec![b'x'; 64 * 1024];
+        for _ in 0..(size / chunk.len()) {
+            if s.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+        After::Close
+    });
+    let (error, doc, _) = fail(&client(&server, 5_000, 0));
+    assert!(matches!(error, Error::RateLimited(_)), "{error:?}");
+    assert_eq!(doc["status"], 429);
+    assert_eq!(code(&doc), "unexpected_response");
+
+    // A 503 whose body is cut short is still retried, and the retry succeeds.
+    let server = FaultServer::start(|n, s| {
+        if n == 0 {
+            let _ =
+                s.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 99\r\n\r\nbusy");
+            return After::Close;
+        }
+        respond(s, "200 OK", &[], USER);
+        After::KeepAlive
+    });
+    let user = client(&server, 5_000, 1).update_user_json("user_fault", "{}");
+    assert_eq!(user.ok().as_deref(), Some(USER));
+    assert_eq!(server.requests(), 2);
+}

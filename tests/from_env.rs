@@ -41,6 +41,14 @@ fn settings_come_from_the_setter_then_the_environment_then_the_default() {
     let error = Client::from_env().expect_err("plain http to a remote host");
     assert!(error.to_string().contains("https"), "{error}");
 
+    // A value that is not UTF-8 is refused, never silently replaced by the default.
+    use std::os::unix::ffi::OsStringExt;
+    let bad = std::ffi::OsString::from_vec(b"http://127.0.0.1:8080/\xff".to_vec());
+    std::env::set_var("CLERK_API_URL", &bad);
+    let error = Client::from_env().expect_err("not UTF-8");
+    assert!(matches!(error, Error::InvalidArgument(_)));
+    assert!(error.to_string().contains("CLERK_API_URL"), "{error}");
+
     for name in ["CLERK_SECRET_KEY", "CLERK_API_URL", "CLERK_API_VERSION"] {
         std::env::remove_var(name);
     }
