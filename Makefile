@@ -47,9 +47,13 @@ check-header:
 bench: build
 	tests/bench/run.sh
 
-# Installs the header, the libraries, pkg-config and CMake files under PREFIX.
-install uninstall: build
-	$(MAKE) -f install.mk $@
+# Installs the headers, the libraries, pkg-config and CMake files under PREFIX
+# (default /usr/local; DESTDIR stages them); uninstall removes exactly those files.
+install: build
+	$(MAKE) -f install.mk install
+
+uninstall:
+	$(MAKE) -f install.mk uninstall
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -11,6 +11,14 @@ use std::time::{Duration, Instant};
 
 use clerk_stand_in::{StandIn, DEFAULT_SECRET_KEY, SECOND_USERNAME, SEED_USER_ID};
 
+/// The programs examples-c/Makefile builds.
+const EXAMPLES: [&str; 4] = [
+    "update_user",
+    "update_user_static",
+    "update_user_cpp",
+    "update_user_hpp",
+];
+
 /// The most any C program here may run before the test fails it.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
 
@@ -241,7 +249,7 @@ fn the_examples_are_clean_under_sanitizers() {
 
     let stand_in = common::stand_in();
     let params = r#"{"firstName":"San","publicMetadata":{"checked":true}}"#;
-    for program in ["update_user", "update_user_static", "update_user_cpp"] {
+    for program in EXAMPLES {
         let ok = run(&out.join(program), &[SEED_USER_ID, params], &stand_in);
         assert_eq!(ok.status.code(), Some(0), "{program}: {}", text(&ok.stderr));
         let failed = run(&out.join(program), &["user_missing", "{}"], &stand_in);
@@ -264,7 +272,7 @@ fn the_examples_update_the_seeded_user() {
     let stand_in = common::stand_in();
     let params = r#"{"firstName":"John","last_name":"Wick","publicMetadata":{"k":1}}"#;
 
-    for program in ["update_user", "update_user_static", "update_user_cpp"] {
+    for program in EXAMPLES {
         let output = run(
             &examples().join(program),
             &[SEED_USER_ID, params],
@@ -283,14 +291,14 @@ fn the_examples_update_the_seeded_user() {
         assert_eq!(user["last_name"], "Wick");
         assert_eq!(user["public_metadata"], serde_json::json!({"k": 1}));
     }
-    assert_eq!(stand_in.request_count(), 3);
+    assert_eq!(stand_in.request_count(), 4);
 }
 
 #[test]
 fn the_examples_report_failures_with_the_status_as_exit_code() {
     let stand_in = common::stand_in();
 
-    for program in ["update_user", "update_user_cpp"] {
+    for program in ["update_user", "update_user_cpp", "update_user_hpp"] {
         let path = examples().join(program);
 
         let output = run(&path, &["user_missing", "{}"], &stand_in);
@@ -306,8 +314,8 @@ fn the_examples_report_failures_with_the_status_as_exit_code() {
         let output = run(&path, &["only-one-argument"], &stand_in);
         assert_eq!(output.status.code(), Some(64), "{program}: usage");
     }
-    // Only the two not-found calls were sent.
-    assert_eq!(stand_in.request_count(), 2);
+    // Only the not-found calls were sent.
+    assert_eq!(stand_in.request_count(), 3);
 }
 
 #[test]
