@@ -17,7 +17,13 @@
 //! ```
 //!
 //! Failures are one [`Error`] enum; [`Error::error_document`] renders any of them in Clerk's
-//! error shape. The C API lives in the `ffi` module and is described in `include/clerk.h`.
+//! error shape. [`Client::update_user_metadata`] and [`Client::replace_user_metadata`] are
+//! the metadata calls (a deep merge and a replacement).
+//!
+//! The library logs through the `log` crate, target `clerk`, and never installs a logger:
+//! each request and answer at `debug`, each retry at `info`; never the key or a body.
+//!
+//! The C API lives in the [`ffi`] module and is described in `include/clerk.h`.
 
 #![deny(missing_docs)]
 
