@@ -27,6 +27,7 @@
 
 #![deny(missing_docs)]
 
+mod answer;
 mod client;
 mod config;
 mod error;
@@ -39,7 +40,8 @@ mod retry;
 mod user;
 mod user_id;
 
-pub use client::{Client, MAX_RESPONSE_BYTES};
+pub use answer::MAX_RESPONSE_BYTES;
+pub use client::Client;
 pub use config::{
     ClientBuilder, CONNECT_TIMEOUT, DEFAULT_API_URL, DEFAULT_API_VERSION, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT, ENV_API_URL, ENV_API_VERSION, ENV_SECRET_KEY, MAX_RETRIES_LIMIT, MAX_TIMEOUT,
