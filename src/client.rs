@@ -8,6 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 use log::Level;
 use ureq::http::header::RETRY_AFTER;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::unversioned::transport::DefaultConnector;
 use ureq::Agent;
 
 use crate::answer::{
@@ -19,6 +20,7 @@ use crate::error::{Error, LocalError};
 use crate::events::event;
 use crate::fields::{self, Endpoint};
 use crate::params::UpdateUserParams;
+use crate::resolver::CachingResolver;
 use crate::retry::{self, Outcome};
 use crate::user::User;
 use crate::{normalize, user_id};
@@ -107,7 +109,11 @@ impl Client {
 
         Ok(Client {
             inner: Arc::new(Inner {
-                agent: config.build().new_agent(),
+                agent: Agent::with_parts(
+                    config.build(),
+                    DefaultConnector::default(),
+                    CachingResolver::default(),
+                ),
                 users_url: format!("{}/v1/users/", settings.api_url.base),
                 path_start: settings.api_url.base.len(),
                 authorization: format!("Bearer {}", settings.secret_key),

@@ -36,6 +36,7 @@ pub mod ffi;
 mod fields;
 mod normalize;
 mod params;
+mod resolver;
 mod retry;
 mod user;
 mod user_id;
@@ -50,6 +51,7 @@ pub use config::{
 pub use error::{ApiError, ClerkError, Error, LocalError};
 pub use normalize::MAX_PARAMS_BYTES;
 pub use params::{Field, UpdateUserParams};
+pub use resolver::DNS_CACHE_TTL;
 pub use retry::{BACKOFF_GROWTH, BASE_BACKOFF, MAX_BACKOFF};
 pub use user::{EmailAddress, PhoneNumber, User, Verification, VerificationStatus};
 pub use user_id::MAX_USER_ID_BYTES;
