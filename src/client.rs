@@ -1,6 +1,7 @@
 //! The client: one connection pool and its settings, shared by every call.
 
 use std::fmt;
+use std::io::Read;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
@@ -330,12 +331,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
 
-        let body = match response
-            .body_mut()
-            .with_config()
-            .limit(MAX_RESPONSE_BYTES)
-            .read_to_vec()
-        {
+        let body = match read_body(response.body_mut()) {
             Ok(body) => body,
             // An error status is what matters, and says whether to retry, even when its
             // body cannot be read: keep the status and say why the body is missing.
@@ -348,6 +344,20 @@ impl Client {
             retry_after,
         })
     }
+}
+
+/// Reads a body of at most [`MAX_RESPONSE_BYTES`] into a buffer sized from its
+/// `Content-Length`, with a byte to spare for the C string's NUL: one allocation, instead
+/// of a buffer doubled (and copied) as it fills and copied again for C.
+fn read_body(body: &mut ureq::Body) -> Result<Vec<u8>, ureq::Error> {
+    const UNKNOWN_LENGTH_GUESS: u64 = 16 * 1024;
+    let expected = body.content_length().unwrap_or(UNKNOWN_LENGTH_GUESS);
+    let capacity = expected.min(MAX_RESPONSE_BYTES) as usize + 1;
+
+    let mut buffer = Vec::with_capacity(capacity);
+    let mut reader = body.with_config().limit(MAX_RESPONSE_BYTES).reader();
+    reader.read_to_end(&mut buffer)?;
+    Ok(buffer)
 }
 
 /// TLS settings trusting the bundled webpki roots and `extra` roots.
