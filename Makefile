@@ -14,8 +14,13 @@ RELEASE_DIR = target/release
 .PHONY: all build examples demo test check-header lint bench install uninstall clean
 all: build
 
+# Programs linked with -lclerk look for the soname (libclerk.so.0.1) at run time; cargo
+# does not make that link, so the build does.
 build:
 	$(CARGO) build --release -p libclerk -p clerk-stand-in
+	@soname=$$(readelf -d $(RELEASE_DIR)/libclerk.so 2>/dev/null | \
+		sed -n 's/.*Library soname: \[\(.*\)\]/\1/p'); \
+	if [ -n "$$soname" ]; then ln -sf libclerk.so $(RELEASE_DIR)/$$soname; fi
 
 examples: build
 	$(MAKE) -C examples-c CLERK_LIB_DIR=../$(RELEASE_DIR)

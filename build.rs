@@ -30,8 +30,12 @@ fn main() {
 
     let out = root.join("include").join("clerk.h");
     if fs::read(&out).ok().as_deref() != Some(text.as_slice()) {
-        fs::create_dir_all(root.join("include")).expect("include/ can be created");
-        fs::write(&out, &text).expect("include/clerk.h can be written");
+        // A read-only source tree (a dependency in cargo's cache) keeps the header it has.
+        let written =
+            fs::create_dir_all(root.join("include")).and_then(|()| fs::write(&out, &text));
+        if let Err(e) = written {
+            println!("cargo:warning=include/clerk.h could not be rewritten: {e}");
+        }
     }
 }
 

@@ -36,7 +36,8 @@ Client connect()
     ClerkClient *raw = nullptr;
     ClerkStatus status = clerk_client_new(nullptr, nullptr, &raw);
     if (status != CLERK_OK) {
-        throw ClerkFailure(status, clerk_last_error());
+        const char *why = clerk_last_error();
+        throw ClerkFailure(status, why != nullptr ? why : "unknown failure");
     }
     return Client(raw);
 }
@@ -48,10 +49,11 @@ std::string update_user(const Client &client, const std::string &id,
     ClerkStatus status =
         clerk_update_user(client.get(), id.c_str(), params.c_str(), &raw);
     Json json(raw);
+    std::string text = json ? json.get() : "";
     if (status != CLERK_OK) {
-        throw ClerkFailure(status, json.get());
+        throw ClerkFailure(status, text);
     }
-    return json.get();
+    return text;
 }
 
 }  // namespace

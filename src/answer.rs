@@ -43,10 +43,18 @@ pub(crate) fn describe(result: &Result<Answer, (Outcome, Error)>) -> String {
 }
 
 /// Decodes the user JSON of a successful call into the typed [`User`].
-pub(crate) fn decode_user(text: &str) -> Result<User, Error> {
+///
+/// Failing here is rare (a field of an unexpected JSON type), and comes after Clerk applied
+/// the change, which the error says so that nobody retries it blindly.
+pub(crate) fn decode_user(text: &str, attempts: u32) -> Result<User, Error> {
     serde_json::from_str(text).map_err(|e| {
-        let long = format!("the call succeeded, but the user JSON did not decode: {e}");
-        Error::Decode(Box::new(LocalError::new("decode_error", "bad user", long)))
+        let long = format!(
+            "the change was applied, but the user JSON did not decode into the typed User \
+             ({e}); use the _json call to get the JSON as sent"
+        );
+        let mut local = LocalError::new("decode_error", "bad user", long).with_status(200);
+        local.attempts = attempts;
+        Error::Decode(Box::new(local))
     })
 }
 

@@ -146,7 +146,7 @@ impl Client {
             let long = format!("the params could not be written as JSON: {e}");
             Error::Internal(Box::new(LocalError::new("internal_error", "bug", long)))
         })?;
-        decode_user(&self.update_user_json(user_id, &params)?)
+        self.typed_call(&UPDATE_USER_CALL, user_id, &params)
     }
 
     /// Updates a user from params given as JSON text; returns the user JSON as Clerk sent it.
@@ -214,7 +214,7 @@ impl Client {
         user_id: &str,
         metadata: &serde_json::Value,
     ) -> Result<User, Error> {
-        decode_user(&self.update_user_metadata_json(user_id, &metadata.to_string())?)
+        self.typed_call(&MERGE_METADATA_CALL, user_id, &metadata.to_string())
     }
 
     /// [`update_user_metadata`](Self::update_user_metadata) with JSON text in and the user
@@ -232,7 +232,7 @@ impl Client {
         user_id: &str,
         metadata: &serde_json::Value,
     ) -> Result<User, Error> {
-        decode_user(&self.replace_user_metadata_json(user_id, &metadata.to_string())?)
+        self.typed_call(&REPLACE_METADATA_CALL, user_id, &metadata.to_string())
     }
 
     /// [`replace_user_metadata`](Self::replace_user_metadata) with JSON text in and the
@@ -243,6 +243,23 @@ impl Client {
 
     /// Checks the arguments, builds the body and sends it.
     fn call(&self, call: &Call, user_id: &str, params_json: &str) -> Result<String, Error> {
+        self.counted_call(call, user_id, params_json)
+            .map(|(user, _)| user)
+    }
+
+    /// [`call`](Self::call), decoding the user into the typed [`User`].
+    fn typed_call(&self, call: &Call, user_id: &str, params_json: &str) -> Result<User, Error> {
+        let (user, attempts) = self.counted_call(call, user_id, params_json)?;
+        decode_user(&user, attempts)
+    }
+
+    /// [`call`](Self::call), also returning how many attempts it took.
+    fn counted_call(
+        &self,
+        call: &Call,
+        user_id: &str,
+        params_json: &str,
+    ) -> Result<(String, u32), Error> {
         let segment = user_id::path_segment(user_id)?;
         let body = normalize::request_body(call.endpoint, params_json, &self.inner.api_version)?;
 
@@ -251,7 +268,13 @@ impl Client {
     }
 
     /// Sends the request, retrying as [`retry`] allows, and reads the final answer.
-    fn send_with_retries(&self, call: &Call, url: &str, body: &[u8]) -> Result<String, Error> {
+    /// Returns the user JSON and how many attempts it took.
+    fn send_with_retries(
+        &self,
+        call: &Call,
+        url: &str,
+        body: &[u8],
+    ) -> Result<(String, u32), Error> {
         let started = Instant::now();
         let deadline = started + self.inner.timeout;
         // What events show of the request: the method and path, never the host or body.
@@ -290,13 +313,13 @@ impl Client {
                     thread::sleep(wait);
                 }
                 _ => {
-                    let mut result = result
+                    let result = result
                         .map_err(|(_, error)| error)
                         .and_then(|answer| user_from(answer, self.secret_key()));
-                    if let Err(error) = &mut result {
+                    return result.map(|user| (user, attempts)).map_err(|mut error| {
                         error.set_attempts(attempts);
-                    }
-                    return result;
+                        error
+                    });
                 }
             }
             attempts += 1;
@@ -351,8 +374,10 @@ impl Client {
 /// of a buffer doubled (and copied) as it fills and copied again for C.
 fn read_body(body: &mut ureq::Body) -> Result<Vec<u8>, ureq::Error> {
     const UNKNOWN_LENGTH_GUESS: u64 = 16 * 1024;
+    // Trust a claimed length only so far: a larger body still fits, by growing.
+    const MOST_RESERVED: u64 = 1024 * 1024;
     let expected = body.content_length().unwrap_or(UNKNOWN_LENGTH_GUESS);
-    let capacity = expected.min(MAX_RESPONSE_BYTES) as usize + 1;
+    let capacity = expected.min(MOST_RESERVED) as usize + 1;
 
     let mut buffer = Vec::with_capacity(capacity);
     let mut reader = body.with_config().limit(MAX_RESPONSE_BYTES).reader();

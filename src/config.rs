@@ -18,7 +18,8 @@ pub const DEFAULT_API_URL: &str = "https://api.clerk.com";
 /// still takes metadata.
 pub const DEFAULT_API_VERSION: &str = "2025-11-10";
 
-/// The deadline of one call when none is set, from the first byte sent to the last byte read.
+/// The deadline of one call when none is set, from its start (name lookup and connecting
+/// included) to the last byte read, retries included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The longest wait for a TCP and TLS connection, within the call's deadline.
@@ -242,12 +243,20 @@ pub(crate) fn check_user_agent_suffix(suffix: &str) -> Result<(), Error> {
     ))
 }
 
-/// Checks a proxy URL, never quoting it, as it may hold a password.
+/// Checks a proxy URL, never quoting it, as it may hold a password. Only HTTP proxies
+/// (`http://`, `https://`) are accepted: this build has no SOCKS support.
 pub(crate) fn check_proxy(url: &str) -> Result<ureq::Proxy, Error> {
-    ureq::Proxy::new(url).map_err(|_| {
-        let long = "give a proxy URL such as http://proxy.internal:3128".to_owned();
+    let refuse = || {
+        let long = "give an HTTP proxy URL such as http://proxy.internal:3128".to_owned();
         invalid("invalid_proxy", "proxy", "invalid proxy URL", long)
-    })
+    };
+    let scheme = url
+        .split_once("://")
+        .map(|(scheme, _)| scheme.to_ascii_lowercase());
+    if !matches!(scheme.as_deref(), Some("http" | "https")) {
+        return Err(refuse());
+    }
+    ureq::Proxy::new(url).map_err(|_| refuse())
 }
 
 /// A checked API URL.

@@ -67,6 +67,10 @@ const fn removed(mut f: Field, version: &'static str) -> Field {
 pub(crate) struct Endpoint {
     /// How messages name the call.
     pub name: &'static str,
+    /// How messages name the JSON argument (as the C API does).
+    pub argument: &'static str,
+    /// A valid body, shown when the argument is not a JSON object.
+    pub example: &'static str,
     /// Its body fields.
     pub fields: &'static [Field],
 }
@@ -74,12 +78,16 @@ pub(crate) struct Endpoint {
 /// `PATCH /v1/users/{user_id}`.
 pub(crate) const UPDATE_USER: Endpoint = Endpoint {
     name: "update user",
+    argument: "params_json",
+    example: r#"{"first_name":"Ada"}"#,
     fields: FIELDS,
 };
 
 /// `PATCH` (merge) and `PUT` (replace) `/v1/users/{user_id}/metadata`: the same fields.
 pub(crate) const USER_METADATA: Endpoint = Endpoint {
     name: "the user metadata call",
+    argument: "metadata_json",
+    example: r#"{"public_metadata":{"plan":"pro"}}"#,
     fields: &[
         field("public_metadata", Kind::Object, false),
         field("private_metadata", Kind::Object, false),

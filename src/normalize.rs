@@ -34,9 +34,9 @@ pub(crate) fn request_body(
             params_json.len()
         );
         let local = LocalError::new("params_too_large", "params too large", long);
-        return Err(Error::invalid(local.with_param("params_json")));
+        return Err(Error::invalid(local.with_param(endpoint.argument)));
     }
-    let entries = parse_object(params_json)?;
+    let entries = parse_object(endpoint, params_json)?;
 
     let mut fields: Vec<(&'static Field, &RawValue)> = Vec::with_capacity(entries.len());
     for (key, value) in &entries {
@@ -54,14 +54,16 @@ pub(crate) fn request_body(
 }
 
 /// The top-level entries of a JSON object, in order, values left as raw text.
-fn parse_object(params_json: &str) -> Result<Vec<(String, &RawValue)>, Error> {
+fn parse_object<'a>(
+    endpoint: &Endpoint,
+    params_json: &'a str,
+) -> Result<Vec<(String, &'a RawValue)>, Error> {
     let mut de = serde_json::Deserializer::from_str(params_json);
     let entries = de.deserialize_map(EntriesVisitor).map_err(|e| {
         let (message, long) = if e.is_data() {
-            (
-                "params must be a JSON object",
-                format!("params must be a JSON object such as {{\"first_name\":\"Ada\"}}: {e}"),
-            )
+            // serde's text here would quote the value given, which may be anything.
+            let long = format!("params must be a JSON object such as {}", endpoint.example);
+            ("params must be a JSON object", long)
         } else {
             (
                 "params are not valid JSON",
@@ -69,13 +71,13 @@ fn parse_object(params_json: &str) -> Result<Vec<(String, &RawValue)>, Error> {
             )
         };
         let local = LocalError::new("invalid_params_json", message, long);
-        Error::invalid(local.with_param("params_json"))
+        Error::invalid(local.with_param(endpoint.argument))
     })?;
 
     de.end().map_err(|e| {
         let long = format!("params hold something after the JSON object: {e}");
         let local = LocalError::new("invalid_params_json", "params are not valid JSON", long);
-        Error::invalid(local.with_param("params_json"))
+        Error::invalid(local.with_param(endpoint.argument))
     })?;
     Ok(entries)
 }

@@ -80,7 +80,9 @@ fn http_date(value: &str) -> Option<SystemTime> {
     let mut parts = rest.split(' ');
     let day: u64 = parts.next()?.parse().ok()?;
     let month = parts.next()?;
-    let year: i64 = parts.next()?.parse().ok()?;
+    // HTTP dates have four-digit years; a longer one would only overflow the sums below.
+    let year = parts.next().filter(|y| y.len() == 4)?;
+    let year: i64 = year.parse().ok()?;
     let time = parts.next()?;
     if parts.next()? != "GMT" || parts.next().is_some() || !value[3..].starts_with(", ") {
         return None;
@@ -210,6 +212,8 @@ mod tests {
             "Sun, 32 Nov 1994 08:49:37 GMT",
             "Sun, 06 Nov 1994 24:00:00 GMT",
             "Sun 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1000000000000 08:49:37 GMT",
+            "Sun, 06 Nov -999 08:49:37 GMT",
         ] {
             assert_eq!(parse(bad), None, "{bad:?}");
         }

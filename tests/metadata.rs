@@ -111,6 +111,16 @@ fn only_metadata_objects_are_accepted() {
     assert_eq!(stand_in.request_count(), 0);
 
     let error = client
+        .update_user_metadata_json(SEED_USER_ID, "[]")
+        .expect_err("an array");
+    let doc = error.error_document();
+    assert!(doc.contains(r#""param_name":"metadata_json""#), "{doc}");
+    assert!(
+        doc.contains("public_metadata"),
+        "the example fits the call: {doc}"
+    );
+
+    let error = client
         .update_user_metadata_json("user_nobody", "{}")
         .expect_err("404");
     assert!(matches!(error, Error::NotFound(_)), "{error:?}");

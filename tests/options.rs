@@ -82,6 +82,23 @@ fn proxy_urls_are_checked_and_never_quoted() {
     assert!(matches!(error, Error::InvalidArgument(_)), "{error:?}");
     assert!(!error.error_document().contains(secret) && !error.to_string().contains(secret));
 
+    // SOCKS needs support this build lacks: refused here, not failing every call later.
+    for url in [
+        "socks5://127.0.0.1:1080",
+        "socks4://127.0.0.1:1080",
+        "127.0.0.1:3128",
+    ] {
+        let error = Client::builder()
+            .secret_key(DEFAULT_SECRET_KEY)
+            .proxy(url)
+            .build()
+            .expect_err(url);
+        assert!(
+            matches!(error, Error::InvalidArgument(_)),
+            "{url}: {error:?}"
+        );
+    }
+
     let builder = Client::builder().proxy(format!("http://user:{secret}@proxy:3128"));
     assert!(!format!("{builder:?}").contains(secret));
 }

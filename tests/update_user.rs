@@ -567,3 +567,31 @@ fn no_server_is_a_transport_error() {
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert_eq!(document(&error)["status"], 0);
 }
+
+#[test]
+fn a_typed_decode_failure_says_the_change_was_applied() {
+    let stand_in = common::stand_in();
+    let client = common::client(&stand_in);
+
+    // A user whose first_name has a type the typed view cannot hold.
+    let odd = r#"{"object":"user","id":"user_odd","first_name":42}"#;
+    stand_in.inject(InjectedResponse::new(200, odd));
+    let error = client
+        .update_user(SEED_USER_ID, &UpdateUserParams::new().first_name("A"))
+        .expect_err("the typed view refuses it");
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    let doc = document(&error);
+    assert_eq!(doc["status"], 200);
+    assert_eq!(doc["attempts"], 1);
+    assert!(
+        error.to_string().contains("the change was applied"),
+        "{error}"
+    );
+
+    // The JSON entry point hands the same answer over as sent.
+    stand_in.inject(InjectedResponse::new(200, odd));
+    assert_eq!(
+        client.update_user_json(SEED_USER_ID, "{}").ok().as_deref(),
+        Some(odd)
+    );
+}

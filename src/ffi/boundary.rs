@@ -2,8 +2,10 @@
 //! checks that turn C arguments into Rust values.
 
 use std::cell::RefCell;
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use libc::c_char;
 
 use super::status::ClerkStatus;
 use crate::error::{Error, LocalError};

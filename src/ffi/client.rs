@@ -1,6 +1,6 @@
 //! `ClerkClient` and the update-user call.
 
-use std::ffi::c_char;
+use libc::c_char;
 
 use super::boundary::{
     bad_argument, free_boxed, guard, optional_str_arg, status_of, str_arg, to_c_string,
@@ -117,6 +117,7 @@ pub unsafe extern "C" fn clerk_update_user(
             user_id,
             params_json,
             out_json,
+            "params_json",
             Client::update_user_json,
         )
     }
@@ -151,6 +152,7 @@ pub unsafe extern "C" fn clerk_update_user_metadata(
             user_id,
             metadata_json,
             out_json,
+            "metadata_json",
             Client::update_user_metadata_json,
         )
     }
@@ -180,6 +182,7 @@ pub unsafe extern "C" fn clerk_replace_user_metadata(
             user_id,
             metadata_json,
             out_json,
+            "metadata_json",
             Client::replace_user_metadata_json,
         )
     }
@@ -195,6 +198,7 @@ unsafe fn call(
     user_id: *const c_char,
     params_json: *const c_char,
     out_json: *mut *mut c_char,
+    argument: &str,
     method: fn(&Client, &str, &str) -> Result<String, crate::Error>,
 ) -> ClerkStatus {
     if !out_json.is_null() {
@@ -210,16 +214,21 @@ unsafe fn call(
         let (user_id, params) = unsafe {
             (
                 str_arg(user_id, "user_id")?,
-                str_arg(params_json, "params_json")?,
+                str_arg(params_json, argument)?,
             )
         };
         method(&client.client, user_id, params)
     });
 
-    let (status, text) = match result {
-        Ok(user) => (ClerkStatus::CLERK_OK, user),
-        Err(error) => (ClerkStatus::from(&error), error.error_document()),
-    };
+    // Rendering the document runs under the guard too: nothing here may unwind into C.
+    let rendered = guard(|| {
+        Ok(match result {
+            Ok(user) => (ClerkStatus::CLERK_OK, user),
+            Err(error) => (ClerkStatus::from(&error), error.error_document()),
+        })
+    });
+    let (status, text) = rendered
+        .unwrap_or_else(|error| (ClerkStatus::CLERK_ERROR_INTERNAL, error.error_document()));
     if !out_json.is_null() {
         // SAFETY: as above.
         unsafe { *out_json = to_c_string(text) };

@@ -1,6 +1,8 @@
 //! The C log callback: the library's log events, delivered to a C function.
 
-use std::ffi::{c_char, c_int, c_void, CString};
+use std::ffi::CString;
+
+use libc::{c_char, c_int, c_void};
 
 use log::Level;
 

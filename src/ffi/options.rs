@@ -1,6 +1,6 @@
 //! `ClerkOptions`: the settings a C caller gives before creating a client.
 
-use std::ffi::c_char;
+use libc::c_char;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

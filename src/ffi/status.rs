@@ -1,6 +1,8 @@
 //! The status codes returned by every C function, and their names.
 
-use std::ffi::{c_char, c_int, CStr};
+use std::ffi::CStr;
+
+use libc::{c_char, c_int};
 
 use crate::Error;
 

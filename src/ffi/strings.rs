@@ -1,6 +1,8 @@
 //! Strings handed to C, and the library's version.
 
-use std::ffi::{c_char, CString};
+use std::ffi::CString;
+
+use libc::c_char;
 
 use super::boundary;
 
