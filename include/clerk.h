@@ -86,7 +86,8 @@ typedef enum ClerkStatus {
      */
     CLERK_ERROR_SERVER = 6,
     /**
-     * The call did not finish before its deadline; the update may have been applied.
+     * The call did not finish before its deadline. With code `connect_timeout` nothing
+     * was sent; otherwise the update may have been applied.
      */
     CLERK_ERROR_TIMEOUT = 7,
     /**
@@ -209,7 +210,7 @@ void clerk_client_free(struct ClerkClient *client);
  * `CLERK_OK`, or to an error document otherwise:
  * `{"status":422,"errors":[{"code":"...","message":"...","long_message":"...",
  * "meta":{...}}],"clerk_trace_id":"...","attempts":1}` (`status` is 0 when no HTTP
- * answer came; `attempts` counts the requests made, 0 when nothing was sent). Both are
+ * answer came; `attempts` counts the tries, 0 when it was refused locally). Both are
  * compact JSON on one line. Free it with `clerk_string_free`. When NULL, the result is
  * dropped.
  *
@@ -274,7 +275,9 @@ enum ClerkStatus clerk_replace_user_metadata(const struct ClerkClient *client,
  *
  * There is one callback per process; setting one replaces the last. The callback is
  * called on the thread making the libclerk call, possibly on several threads at once, so
- * it must be thread-safe; it must not call libclerk. When this function returns, no call
+ * it must be thread-safe, must not call libclerk, and must return normally: a C++
+ * exception or a `longjmp` out of it aborts the process. A slow callback delays the
+ * calls that log and a later `clerk_set_log_callback`. When this function returns, no call
  * of the previous callback is running or will start, so its `user_data` may be freed.
  *
  * Returns `CLERK_ERROR_INVALID_ARGUMENT` for a level outside 0 to 5.
@@ -288,7 +291,8 @@ enum ClerkStatus clerk_set_log_callback(int max_level, ClerkLogCallback callback
  * Creates a settings object with nothing set: every setting not given later comes from
  * the environment (`CLERK_API_URL`, `CLERK_API_VERSION`) or its default.
  *
- * Returns NULL only if memory runs out. Free it with `clerk_options_free`.
+ * Free it with `clerk_options_free`. Thread-safe; the object itself is used by one thread
+ * at a time.
  */
 struct ClerkOptions *clerk_options_new(void);
 
@@ -310,7 +314,7 @@ void clerk_options_free(struct ClerkOptions *options);
  * malformed, leaving the setting unchanged.
  *
  * # Safety
- * `options` is a live settings object; `url` is NULL or a NUL-terminated string.
+ * `options` is NULL or a live settings object; `url` is NULL or a NUL-terminated string.
  */
 enum ClerkStatus clerk_options_set_api_url(struct ClerkOptions *options, const char *url);
 
@@ -323,7 +327,8 @@ enum ClerkStatus clerk_options_set_api_url(struct ClerkOptions *options, const c
  * `YYYY-MM-DD` date.
  *
  * # Safety
- * `options` is a live settings object; `version` is NULL or a NUL-terminated string.
+ * `options` is NULL or a live settings object; `version` is NULL or a NUL-terminated
+ * string.
  */
 enum ClerkStatus clerk_options_set_api_version(struct ClerkOptions *options, const char *version);
 
@@ -339,8 +344,9 @@ enum ClerkStatus clerk_options_set_api_version(struct ClerkOptions *options, con
 enum ClerkStatus clerk_options_set_timeout_ms(struct ClerkOptions *options, uint64_t timeout_ms);
 
 /**
- * Sets how many times a call may be retried after a 429, 502, 503, 504 or a refused
- * connection. Default 2; at most 10; 0 turns retries off.
+ * Sets how many times a call may be retried when Clerk surely did not apply it: after a
+ * 429, 502, 503 or 504, or when no connection could be made (refused, timed out, host
+ * not found). Default 2; at most 10; 0 turns retries off.
  *
  * Returns `CLERK_ERROR_INVALID_ARGUMENT` above 10 or if `options` is NULL.
  *
@@ -380,10 +386,12 @@ enum ClerkStatus clerk_options_set_user_agent_suffix(struct ClerkOptions *option
  * Sends every request through an HTTP proxy, such as `"http://proxy.internal:3128"`
  * (credentials as `"http://user:password@host:port"`).
  *
- * Precedence: this proxy, when set, wins; otherwise the environment's `HTTPS_PROXY`,
- * `ALL_PROXY` and `NO_PROXY` apply, except to loopback API URLs, which are reached
- * directly. `url` NULL unsets it. The string is copied and never appears in errors.
- * Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL or the URL is malformed.
+ * Precedence: this proxy, when set, wins; otherwise the first of `ALL_PROXY`,
+ * `HTTPS_PROXY` and `HTTP_PROXY` (or their lowercase forms) in the environment applies,
+ * with `NO_PROXY`, except to loopback API URLs, which are reached directly. `url` NULL
+ * unsets it. The string is copied and never appears in errors. Returns
+ * `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL, or the URL is malformed or not
+ * `http://` or `https://` (SOCKS is not supported).
  *
  * # Safety
  * `options` is NULL or a live settings object; `url` is NULL or a NUL-terminated string.
@@ -400,8 +408,10 @@ enum ClerkStatus clerk_options_set_proxy(struct ClerkOptions *options, const cha
 const char *clerk_status_str(int status);
 
 /**
- * Frees a string returned by libclerk (the `out_json` of `clerk_update_user`). NULL is a
- * no-op. Never pass it to `free()`, and never pass `free()` a libclerk string.
+ * Frees a string returned by libclerk (the `out_json` of `clerk_update_user` and the
+ * metadata calls). NULL is a no-op. Never pass it to `free()`, and never pass `free()` a
+ * libclerk string. Do not write into the string before freeing it (shortening it, say
+ * with `strtok`): copy it first. Any thread may free it.
  *
  * # Safety
  * `s` is NULL or a string from libclerk that was not freed before.

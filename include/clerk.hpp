@@ -130,7 +130,8 @@ struct Options {
     std::optional<std::string> api_version;
     /// The deadline of one call, retries included: 1 ms to one day; default 30 s.
     std::optional<std::chrono::milliseconds> timeout;
-    /// Retries after 429, 502, 503, 504 or a refused connection: 0 to 10; default 2.
+    /// Retries when Clerk surely did not apply a call (429, 502, 503, 504, no
+    /// connection): 0 to 10; default 2.
     std::optional<std::uint32_t> max_retries;
     /// A PEM file whose CA certificates are trusted besides the bundled roots.
     std::optional<std::string> root_ca_file;

@@ -70,7 +70,7 @@ pub struct LocalError {
     pub param_name: Option<String>,
     /// The HTTP status of the answer this concerns, or 0 when no answer came.
     pub status: u16,
-    /// How many HTTP requests the call made before failing: 0 for a local rejection.
+    /// How many times the request was tried before failing: 0 for a local rejection.
     pub attempts: u32,
 }
 
@@ -151,7 +151,7 @@ pub struct ApiError {
     pub clerk_trace_id: Option<String>,
     /// The wait the server asked for with `Retry-After`, when it sent one.
     pub retry_after: Option<Duration>,
-    /// How many HTTP requests the call made, retries included.
+    /// How many times the request was tried, retries included.
     pub attempts: u32,
     /// The error document as it will be handed out: Clerk's body with `status` added.
     document: Map<String, Value>,
@@ -283,7 +283,8 @@ impl Error {
     ///
     /// Clerk's own errors, `meta` and trace id pass through untouched; local failures use
     /// the same shape with `status` 0 (or the status of the answer they concern).
-    /// `attempts` counts the HTTP requests made, retries included (0: nothing was sent).
+    /// `attempts` counts the times the request was tried, retries included (0: refused
+    /// locally, nothing tried).
     ///
     /// ```
     /// # let stand_in = clerk_stand_in::StandIn::start(Default::default()).expect("starts");

@@ -194,7 +194,7 @@ fn pkg_config(args: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// Compiles `source` to `out` with `compiler`, the strictest warnings of the brief and
+/// Compiles `source` to `out` with `compiler`, strict warnings as errors, and
 /// `flags`; at run time the shared library is found in the prefix (rpath).
 fn compile(compiler: &str, source: &Path, out: &Path, flags: &[String]) {
     let standard = if compiler == "cc" {

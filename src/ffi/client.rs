@@ -92,7 +92,7 @@ pub unsafe extern "C" fn clerk_client_free(client: *mut ClerkClient) {
 /// `CLERK_OK`, or to an error document otherwise:
 /// `{"status":422,"errors":[{"code":"...","message":"...","long_message":"...",
 /// "meta":{...}}],"clerk_trace_id":"...","attempts":1}` (`status` is 0 when no HTTP
-/// answer came; `attempts` counts the requests made, 0 when nothing was sent). Both are
+/// answer came; `attempts` counts the tries, 0 when it was refused locally). Both are
 /// compact JSON on one line. Free it with `clerk_string_free`. When NULL, the result is
 /// dropped.
 ///

@@ -12,6 +12,7 @@ use crate::events;
 
 /// How much a log callback hears; each level includes the ones above it.
 #[repr(C)]
+// The variants carry their C names, so the header shows the names C users expect.
 #[allow(non_camel_case_types)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClerkLogLevel {
@@ -72,7 +73,9 @@ impl Target {
 ///
 /// There is one callback per process; setting one replaces the last. The callback is
 /// called on the thread making the libclerk call, possibly on several threads at once, so
-/// it must be thread-safe; it must not call libclerk. When this function returns, no call
+/// it must be thread-safe, must not call libclerk, and must return normally: a C++
+/// exception or a `longjmp` out of it aborts the process. A slow callback delays the
+/// calls that log and a later `clerk_set_log_callback`. When this function returns, no call
 /// of the previous callback is running or will start, so its `user_data` may be freed.
 ///
 /// Returns `CLERK_ERROR_INVALID_ARGUMENT` for a level outside 0 to 5.

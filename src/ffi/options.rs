@@ -57,7 +57,8 @@ unsafe fn set_text(
 /// Creates a settings object with nothing set: every setting not given later comes from
 /// the environment (`CLERK_API_URL`, `CLERK_API_VERSION`) or its default.
 ///
-/// Returns NULL only if memory runs out. Free it with `clerk_options_free`.
+/// Free it with `clerk_options_free`. Thread-safe; the object itself is used by one thread
+/// at a time.
 #[no_mangle]
 pub extern "C" fn clerk_options_new() -> *mut ClerkOptions {
     let options = std::panic::catch_unwind(|| ClerkOptions {
@@ -85,7 +86,7 @@ pub unsafe extern "C" fn clerk_options_free(options: *mut ClerkOptions) {
 /// malformed, leaving the setting unchanged.
 ///
 /// # Safety
-/// `options` is a live settings object; `url` is NULL or a NUL-terminated string.
+/// `options` is NULL or a live settings object; `url` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn clerk_options_set_api_url(
     options: *mut ClerkOptions,
@@ -111,7 +112,8 @@ pub unsafe extern "C" fn clerk_options_set_api_url(
 /// `YYYY-MM-DD` date.
 ///
 /// # Safety
-/// `options` is a live settings object; `version` is NULL or a NUL-terminated string.
+/// `options` is NULL or a live settings object; `version` is NULL or a NUL-terminated
+/// string.
 #[no_mangle]
 pub unsafe extern "C" fn clerk_options_set_api_version(
     options: *mut ClerkOptions,
@@ -149,8 +151,9 @@ pub unsafe extern "C" fn clerk_options_set_timeout_ms(
     })
 }
 
-/// Sets how many times a call may be retried after a 429, 502, 503, 504 or a refused
-/// connection. Default 2; at most 10; 0 turns retries off.
+/// Sets how many times a call may be retried when Clerk surely did not apply it: after a
+/// 429, 502, 503 or 504, or when no connection could be made (refused, timed out, host
+/// not found). Default 2; at most 10; 0 turns retries off.
 ///
 /// Returns `CLERK_ERROR_INVALID_ARGUMENT` above 10 or if `options` is NULL.
 ///
@@ -223,10 +226,12 @@ pub unsafe extern "C" fn clerk_options_set_user_agent_suffix(
 /// Sends every request through an HTTP proxy, such as `"http://proxy.internal:3128"`
 /// (credentials as `"http://user:password@host:port"`).
 ///
-/// Precedence: this proxy, when set, wins; otherwise the environment's `HTTPS_PROXY`,
-/// `ALL_PROXY` and `NO_PROXY` apply, except to loopback API URLs, which are reached
-/// directly. `url` NULL unsets it. The string is copied and never appears in errors.
-/// Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL or the URL is malformed.
+/// Precedence: this proxy, when set, wins; otherwise the first of `ALL_PROXY`,
+/// `HTTPS_PROXY` and `HTTP_PROXY` (or their lowercase forms) in the environment applies,
+/// with `NO_PROXY`, except to loopback API URLs, which are reached directly. `url` NULL
+/// unsets it. The string is copied and never appears in errors. Returns
+/// `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL, or the URL is malformed or not
+/// `http://` or `https://` (SOCKS is not supported).
 ///
 /// # Safety
 /// `options` is NULL or a live settings object; `url` is NULL or a NUL-terminated string.

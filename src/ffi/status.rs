@@ -10,6 +10,7 @@ use crate::Error;
 ///
 /// Numbers are never reused: a status retired in a later version keeps its number.
 #[repr(C)]
+// The variants carry their C names, so the header shows the names C users expect.
 #[allow(non_camel_case_types)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClerkStatus {
@@ -27,7 +28,8 @@ pub enum ClerkStatus {
     CLERK_ERROR_RATE_LIMITED = 5,
     /// Clerk answered 5xx, a redirect or another unexpected status.
     CLERK_ERROR_SERVER = 6,
-    /// The call did not finish before its deadline; the update may have been applied.
+    /// The call did not finish before its deadline. With code `connect_timeout` nothing
+    /// was sent; otherwise the update may have been applied.
     CLERK_ERROR_TIMEOUT = 7,
     /// No HTTP answer: DNS, connect, TLS or connection reset.
     CLERK_ERROR_TRANSPORT = 8,

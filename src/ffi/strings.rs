@@ -6,8 +6,10 @@ use libc::c_char;
 
 use super::boundary;
 
-/// Frees a string returned by libclerk (the `out_json` of `clerk_update_user`). NULL is a
-/// no-op. Never pass it to `free()`, and never pass `free()` a libclerk string.
+/// Frees a string returned by libclerk (the `out_json` of `clerk_update_user` and the
+/// metadata calls). NULL is a no-op. Never pass it to `free()`, and never pass `free()` a
+/// libclerk string. Do not write into the string before freeing it (shortening it, say
+/// with `strtok`): copy it first. Any thread may free it.
 ///
 /// # Safety
 /// `s` is NULL or a string from libclerk that was not freed before.
