@@ -26,8 +26,8 @@
  * used by one thread at a time. clerk_last_error is per thread.
  *
  * Errors: every function that can fail returns a ClerkStatus (CLERK_OK is 0), records a
- * one-line description for clerk_last_error, and clerk_update_user also writes an error
- * document to out_json. No function aborts the process on bad input: NULL pointers,
+ * one-line description for clerk_last_error, and clerk_update_user and the metadata
+ * calls also write an error document to out_json. No function aborts the process on bad input: NULL pointers,
  * invalid UTF-8 and malformed JSON give CLERK_ERROR_INVALID_ARGUMENT.
  *
  * Strings are UTF-8 and NUL-terminated.
@@ -333,7 +333,8 @@ enum ClerkStatus clerk_options_set_api_url(struct ClerkOptions *options, const c
 enum ClerkStatus clerk_options_set_api_version(struct ClerkOptions *options, const char *version);
 
 /**
- * Sets the deadline of one `clerk_update_user` call, retries included, in milliseconds.
+ * Sets the deadline of one call (`clerk_update_user` or a metadata call), retries
+ * included, in milliseconds.
  *
  * Default 30000. Returns `CLERK_ERROR_INVALID_ARGUMENT` for 0 (a call needs a deadline),
  * for more than a day, or if `options` is NULL.

@@ -283,6 +283,7 @@ impl Client {
 
         loop {
             event!(Level::Debug, "{} {path}: attempt {attempts}", call.method);
+            let attempt_started = Instant::now();
             let result = self.send_once(call, url, body, deadline);
             let (outcome, retry_after) = match &result {
                 Ok(answer) => (Outcome::Status(answer.status), answer.retry_after),
@@ -293,7 +294,7 @@ impl Client {
                 "{} {path}: {} after {} ms (attempt {attempts})",
                 call.method,
                 describe(&result),
-                started.elapsed().as_millis()
+                attempt_started.elapsed().as_millis()
             );
 
             let left = deadline.saturating_duration_since(Instant::now());

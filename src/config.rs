@@ -356,7 +356,9 @@ pub(crate) fn check_api_url(url: &str) -> Result<ApiUrl, Error> {
     } else if let Some(rest) = url.strip_prefix("http://") {
         (false, rest)
     } else {
-        return Err(refuse("the API URL must start with https://".into()));
+        return Err(refuse(
+            "the API URL must start with https:// (or http:// for a loopback host)".into(),
+        ));
     };
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(refuse(

@@ -71,6 +71,8 @@ pub(crate) struct Endpoint {
     pub argument: &'static str,
     /// A valid body, shown when the argument is not a JSON object.
     pub example: &'static str,
+    /// Where the README lists the accepted keys.
+    pub docs: &'static str,
     /// Its body fields.
     pub fields: &'static [Field],
 }
@@ -80,6 +82,7 @@ pub(crate) const UPDATE_USER: Endpoint = Endpoint {
     name: "update user",
     argument: "params_json",
     example: r#"{"first_name":"Ada"}"#,
+    docs: "the Params section of the README",
     fields: FIELDS,
 };
 
@@ -88,6 +91,7 @@ pub(crate) const USER_METADATA: Endpoint = Endpoint {
     name: "the user metadata call",
     argument: "metadata_json",
     example: r#"{"public_metadata":{"plan":"pro"}}"#,
+    docs: "the Metadata section of the README",
     fields: &[
         field("public_metadata", Kind::Object, false),
         field("private_metadata", Kind::Object, false),

@@ -114,8 +114,8 @@ fn known_field(endpoint: &Endpoint, key: &str) -> Result<&'static Field, Error> 
             suggestion(key, near)
         ),
         None => format!(
-            "{shown} is not a parameter of {name}; see the params table in the README for \
-             the accepted names"
+            "{shown} is not a parameter of {name}; {} lists the accepted names",
+            endpoint.docs
         ),
     };
     let local = LocalError::new(

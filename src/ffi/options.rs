@@ -131,7 +131,8 @@ pub unsafe extern "C" fn clerk_options_set_api_version(
     }
 }
 
-/// Sets the deadline of one `clerk_update_user` call, retries included, in milliseconds.
+/// Sets the deadline of one call (`clerk_update_user` or a metadata call), retries
+/// included, in milliseconds.
 ///
 /// Default 30000. Returns `CLERK_ERROR_INVALID_ARGUMENT` for 0 (a call needs a deadline),
 /// for more than a day, or if `options` is NULL.
