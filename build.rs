@@ -43,7 +43,7 @@ fn main() {
 fn version_macros() -> String {
     let part = |name: &str| env::var(name).expect("cargo sets the package version");
     format!(
-        "\n/** The version of libclerk this header belongs to; clerk_version() returns it. */\n\
+        "\n/** The version of libclerk this header belongs to, as clerk_version(). */\n\
          #define CLERK_VERSION \"{}\"\n\
          /** The major part of CLERK_VERSION. */\n\
          #define CLERK_VERSION_MAJOR {}\n\

@@ -15,9 +15,11 @@ thread_local! {
     static LAST_ERROR: RefCell<Option<CString>> = const { RefCell::new(None) };
 }
 
-/// Runs `body` so that no panic crosses into C: a panic becomes `Error::Internal`.
+/// Runs `body` so that no panic crosses into C: a panic becomes
+/// `Error::Internal`.
 ///
-/// On failure the error is recorded as this thread's last error and its status returned.
+/// On failure the error is recorded as this thread's last error and its status
+/// returned.
 pub(crate) fn guard<T>(body: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     let result = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
         let long = "a panic was caught at the C boundary; this is a bug in libclerk, please \
@@ -107,8 +109,9 @@ pub(crate) fn bad_argument(name: &str, long: String) -> Error {
     Error::InvalidArgument(Box::new(local.with_param(name)))
 }
 
-/// Drops an object that was handed to C as a `Box`; NULL is a no-op. A panic in a
-/// destructor is caught here, since a free function has no status to report it.
+/// Drops an object that was handed to C as a `Box`; NULL is a no-op. A panic in
+/// a destructor is caught here, since a free function has no status to report
+/// it.
 ///
 /// # Safety
 /// `ptr` is NULL or came from `Box::into_raw` and is not used again.

@@ -30,9 +30,10 @@ pub enum ClerkLogLevel {
     CLERK_LOG_TRACE = 5,
 }
 
-/// Receives one log event: its level, a one-line message, and the `user_data` given to
-/// `clerk_set_log_callback`. The message is valid only during the call: copy it to keep
-/// it. Messages never hold the secret key or any request or response body.
+/// Receives one log event: its level, a one-line message, and the `user_data`
+/// given to `clerk_set_log_callback`. The message is valid only during the
+/// call: copy it to keep it. Messages never hold the secret key or any request
+/// or response body.
 pub type ClerkLogCallback =
     Option<unsafe extern "C" fn(level: ClerkLogLevel, message: *const c_char, data: *mut c_void)>;
 
@@ -67,21 +68,24 @@ impl Target {
 
 /// Sends the library's log events at `max_level` and above to `callback`.
 ///
-/// `max_level`: one of the `ClerkLogLevel` values (an int from 0 to 5); `CLERK_LOG_DEBUG`
-/// shows every request. `callback` NULL, or `CLERK_LOG_OFF`, turns logging off.
-/// `user_data` is passed to every call of `callback` and never read by libclerk.
+/// `max_level`: one of the `ClerkLogLevel` values (an int from 0 to 5);
+/// `CLERK_LOG_DEBUG` shows every request. `callback` NULL, or `CLERK_LOG_OFF`,
+/// turns logging off. `user_data` is passed to every call of `callback` and
+/// never read by libclerk.
 ///
-/// There is one callback per process; setting one replaces the last. The callback is
-/// called on the thread making the libclerk call, possibly on several threads at once, so
-/// it must be thread-safe, must not call libclerk, and must return normally: a C++
-/// exception or a `longjmp` out of it aborts the process. A slow callback delays the
-/// calls that log and a later `clerk_set_log_callback`. When this function returns, no call
-/// of the previous callback is running or will start, so its `user_data` may be freed.
+/// There is one callback per process; setting one replaces the last. The
+/// callback is called on the thread making the libclerk call, possibly on
+/// several threads at once, so it must be thread-safe, must not call libclerk,
+/// and must return normally: a C++ exception or a `longjmp` out of it aborts
+/// the process. A slow callback delays the calls that log and a later
+/// `clerk_set_log_callback`. When this function returns, no call of the
+/// previous callback is running or will start, so its `user_data` may be freed.
 ///
 /// Returns `CLERK_ERROR_INVALID_ARGUMENT` for a level outside 0 to 5.
 ///
 /// # Safety
-/// `callback` is NULL or a function that is thread-safe and valid until it is replaced.
+/// `callback` is NULL or a function that is thread-safe and valid until it is
+/// replaced.
 #[no_mangle]
 pub unsafe extern "C" fn clerk_set_log_callback(
     max_level: c_int,

@@ -11,8 +11,9 @@ use crate::Error;
 
 /// Settings for `clerk_client_new`. Opaque; create with `clerk_options_new`.
 ///
-/// A settings object is not thread-safe: use it from one thread at a time. It may be freed
-/// as soon as `clerk_client_new` returns, and reused for several clients.
+/// A settings object is not thread-safe: use it from one thread at a time. It
+/// may be freed as soon as `clerk_client_new` returns, and reused for several
+/// clients.
 pub struct ClerkOptions {
     pub(crate) builder: ClientBuilder,
 }
@@ -31,11 +32,12 @@ fn with_options(
     })
 }
 
-/// Runs a setter taking an optional string: NULL unsets the setting; any other value must
-/// pass `check` first, or the setting is left as it was.
+/// Runs a setter taking an optional string: NULL unsets the setting; any other
+/// value must pass `check` first, or the setting is left as it was.
 ///
 /// # Safety
-/// `options` as for [`with_options`]; `value` is NULL or a NUL-terminated string.
+/// `options` as for [`with_options`]; `value` is NULL or a NUL-terminated
+/// string.
 unsafe fn set_text(
     options: *mut ClerkOptions,
     value: *const c_char,
@@ -54,11 +56,12 @@ unsafe fn set_text(
     })
 }
 
-/// Creates a settings object with nothing set: every setting not given later comes from
-/// the environment (`CLERK_API_URL`, `CLERK_API_VERSION`) or its default.
+/// Creates a settings object with nothing set: every setting not given later
+/// comes from the environment (`CLERK_API_URL`, `CLERK_API_VERSION`) or its
+/// default.
 ///
-/// Free it with `clerk_options_free`. Thread-safe; the object itself is used by one thread
-/// at a time.
+/// Free it with `clerk_options_free`. Thread-safe; the object itself is used by
+/// one thread at a time.
 #[no_mangle]
 pub extern "C" fn clerk_options_new() -> *mut ClerkOptions {
     let options = std::panic::catch_unwind(|| ClerkOptions {
@@ -67,7 +70,8 @@ pub extern "C" fn clerk_options_new() -> *mut ClerkOptions {
     options.map_or(std::ptr::null_mut(), |o| Box::into_raw(Box::new(o)))
 }
 
-/// Frees a settings object. NULL is a no-op. Clients created from it are not affected.
+/// Frees a settings object. NULL is a no-op. Clients created from it are not
+/// affected.
 ///
 /// # Safety
 /// `options` is NULL or came from `clerk_options_new` and was not freed before.
@@ -77,16 +81,19 @@ pub unsafe extern "C" fn clerk_options_free(options: *mut ClerkOptions) {
     unsafe { free_boxed(options) }
 }
 
-/// Sets the Backend API's base URL, e.g. `"https://api.clerk.com"` or a local stand-in's
-/// `"http://127.0.0.1:8080"`. A trailing `/` or `/v1` is dropped; requests go to
-/// `{url}/v1/users/{user_id}`. Plain `http` is accepted only for loopback hosts.
+/// Sets the Backend API's base URL, e.g. `"https://api.clerk.com"` or a local
+/// stand-in's `"http://127.0.0.1:8080"`. A trailing `/` or `/v1` is dropped;
+/// requests go to `{url}/v1/users/{user_id}`. Plain `http` is accepted only for
+/// loopback hosts.
 ///
-/// `url` NULL unsets it (back to `$CLERK_API_URL`, else `https://api.clerk.com`). The string
-/// is copied. Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL or the URL is
-/// malformed, leaving the setting unchanged.
+/// `url` NULL unsets it (back to `$CLERK_API_URL`, else
+/// `https://api.clerk.com`). The string is copied. Returns
+/// `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL or the URL is malformed,
+/// leaving the setting unchanged.
 ///
 /// # Safety
-/// `options` is NULL or a live settings object; `url` is NULL or a NUL-terminated string.
+/// `options` is NULL or a live settings object; `url` is NULL or a
+/// NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn clerk_options_set_api_url(
     options: *mut ClerkOptions,
@@ -104,16 +111,17 @@ pub unsafe extern "C" fn clerk_options_set_api_url(
     }
 }
 
-/// Sets the `Clerk-API-Version` header, a date such as `"2025-11-10"` (the default).
+/// Sets the `Clerk-API-Version` header, a date such as `"2025-11-10"` (the
+/// default).
 ///
-/// `version` NULL unsets it (back to `$CLERK_API_VERSION`, else the default). From
-/// `"2026-05-12"` on, Clerk refuses metadata in update user, and so does this library.
-/// Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL or the version is not a
-/// `YYYY-MM-DD` date.
+/// `version` NULL unsets it (back to `$CLERK_API_VERSION`, else the default).
+/// From `"2026-05-12"` on, Clerk refuses metadata in update user, and so does
+/// this library. Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL or
+/// the version is not a `YYYY-MM-DD` date.
 ///
 /// # Safety
-/// `options` is NULL or a live settings object; `version` is NULL or a NUL-terminated
-/// string.
+/// `options` is NULL or a live settings object; `version` is NULL or a
+/// NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn clerk_options_set_api_version(
     options: *mut ClerkOptions,
@@ -131,11 +139,11 @@ pub unsafe extern "C" fn clerk_options_set_api_version(
     }
 }
 
-/// Sets the deadline of one call (`clerk_update_user` or a metadata call), retries
-/// included, in milliseconds.
+/// Sets the deadline of one call (`clerk_update_user` or a metadata call),
+/// retries included, in milliseconds.
 ///
-/// Default 30000. Returns `CLERK_ERROR_INVALID_ARGUMENT` for 0 (a call needs a deadline),
-/// for more than a day, or if `options` is NULL.
+/// Default 30000. Returns `CLERK_ERROR_INVALID_ARGUMENT` for 0 (a call needs a
+/// deadline), for more than a day, or if `options` is NULL.
 ///
 /// # Safety
 /// `options` is NULL or a live settings object.
@@ -152,9 +160,10 @@ pub unsafe extern "C" fn clerk_options_set_timeout_ms(
     })
 }
 
-/// Sets how many times a call may be retried when Clerk surely did not apply it: after a
-/// 429, 502, 503 or 504, or when no connection could be made (refused, timed out, host
-/// not found). Default 2; at most 10; 0 turns retries off.
+/// Sets how many times a call may be retried when Clerk surely did not apply
+/// it: after a 429, 502, 503 or 504, or when no connection could be made
+/// (refused, timed out, host not found). Default 2; at most 10; 0 turns retries
+/// off.
 ///
 /// Returns `CLERK_ERROR_INVALID_ARGUMENT` above 10 or if `options` is NULL.
 ///
@@ -172,15 +181,18 @@ pub unsafe extern "C" fn clerk_options_set_max_retries(
     })
 }
 
-/// Trusts the root certificates of a PEM file in addition to the bundled webpki roots:
-/// for a TLS-intercepting corporate proxy, or a private server with its own CA.
+/// Trusts the root certificates of a PEM file in addition to the bundled webpki
+/// roots: for a TLS-intercepting corporate proxy, or a private server with its
+/// own CA.
 ///
 /// `path` NULL unsets it. The file is read and checked now, and read again by
-/// `clerk_client_new`. Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL, or if
-/// the file cannot be read or holds no PEM certificate; `clerk_last_error()` says which.
+/// `clerk_client_new`. Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is
+/// NULL, or if the file cannot be read or holds no PEM certificate;
+/// `clerk_last_error()` says which.
 ///
 /// # Safety
-/// `options` is NULL or a live settings object; `path` is NULL or a NUL-terminated string.
+/// `options` is NULL or a live settings object; `path` is NULL or a
+/// NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn clerk_options_set_root_ca_file(
     options: *mut ClerkOptions,
@@ -201,12 +213,13 @@ pub unsafe extern "C" fn clerk_options_set_root_ca_file(
 /// Appends words naming the calling application to the `User-Agent`, such as
 /// `"billing-sync/2.1"` (sent as `libclerk/0.1.0 billing-sync/2.1`).
 ///
-/// `suffix` NULL unsets it. The string is copied. Returns `CLERK_ERROR_INVALID_ARGUMENT`
-/// if `options` is NULL or the suffix is empty, over 200 characters or not printable
-/// ASCII.
+/// `suffix` NULL unsets it. The string is copied. Returns
+/// `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL or the suffix is empty,
+/// over 200 characters or not printable ASCII.
 ///
 /// # Safety
-/// `options` is NULL or a live settings object; `suffix` is NULL or a NUL-terminated string.
+/// `options` is NULL or a live settings object; `suffix` is NULL or a
+/// NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn clerk_options_set_user_agent_suffix(
     options: *mut ClerkOptions,
@@ -224,18 +237,20 @@ pub unsafe extern "C" fn clerk_options_set_user_agent_suffix(
     }
 }
 
-/// Sends every request through an HTTP proxy, such as `"http://proxy.internal:3128"`
-/// (credentials as `"http://user:password@host:port"`).
+/// Sends every request through an HTTP proxy, such as
+/// `"http://proxy.internal:3128"` (credentials as
+/// `"http://user:password@host:port"`).
 ///
 /// Precedence: this proxy, when set, wins; otherwise the first of `ALL_PROXY`,
-/// `HTTPS_PROXY` and `HTTP_PROXY` (or their lowercase forms) in the environment applies,
-/// with `NO_PROXY`, except to loopback API URLs, which are reached directly. `url` NULL
-/// unsets it. The string is copied and never appears in errors. Returns
-/// `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL, or the URL is malformed or not
-/// `http://` or `https://` (SOCKS is not supported).
+/// `HTTPS_PROXY` and `HTTP_PROXY` (or their lowercase forms) in the environment
+/// applies, with `NO_PROXY`, except to loopback API URLs, which are reached
+/// directly. `url` NULL unsets it. The string is copied and never appears in
+/// errors. Returns `CLERK_ERROR_INVALID_ARGUMENT` if `options` is NULL, or the
+/// URL is malformed or not `http://` or `https://` (SOCKS is not supported).
 ///
 /// # Safety
-/// `options` is NULL or a live settings object; `url` is NULL or a NUL-terminated string.
+/// `options` is NULL or a live settings object; `url` is NULL or a
+/// NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn clerk_options_set_proxy(
     options: *mut ClerkOptions,

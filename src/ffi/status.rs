@@ -6,9 +6,11 @@ use libc::{c_char, c_int};
 
 use crate::Error;
 
-/// The result of a libclerk call. `CLERK_OK` is 0; every other value is a failure.
+/// The result of a libclerk call. `CLERK_OK` is 0; every other value is a
+/// failure.
 ///
-/// Numbers are never reused: a status retired in a later version keeps its number.
+/// Numbers are never reused: a status retired in a later version keeps its
+/// number.
 #[repr(C)]
 // The variants carry their C names, so the header shows the names C users expect.
 #[allow(non_camel_case_types)]
@@ -22,14 +24,16 @@ pub enum ClerkStatus {
     CLERK_ERROR_UNAUTHORIZED = 2,
     /// Clerk answered 404: no user has this id.
     CLERK_ERROR_NOT_FOUND = 3,
-    /// Clerk answered 400, 409 or 422: the params were refused; see the error document.
+    /// Clerk answered 400, 409 or 422: the params were refused; see the error
+    /// document.
     CLERK_ERROR_REJECTED = 4,
-    /// Clerk answered 429: too many requests; see `retry_after_s` in the error document.
+    /// Clerk answered 429: too many requests; see `retry_after_s` in the error
+    /// document.
     CLERK_ERROR_RATE_LIMITED = 5,
     /// Clerk answered 5xx, a redirect or another unexpected status.
     CLERK_ERROR_SERVER = 6,
-    /// The call did not finish before its deadline. With code `connect_timeout` nothing
-    /// was sent; otherwise the update may have been applied.
+    /// The call did not finish before its deadline. With code `connect_timeout`
+    /// nothing was sent; otherwise the update may have been applied.
     CLERK_ERROR_TIMEOUT = 7,
     /// No HTTP answer: DNS, connect, TLS or connection reset.
     CLERK_ERROR_TRANSPORT = 8,
@@ -75,9 +79,9 @@ fn name(status: c_int) -> &'static CStr {
 
 /// The name of a status, such as `"CLERK_ERROR_NOT_FOUND"`.
 ///
-/// Takes any int, so a value from a newer library or a corrupted variable is safe:
-/// unknown values give `"CLERK_ERROR_UNKNOWN_STATUS"`. The returned string is static:
-/// never free it. Thread-safe.
+/// Takes any int, so a value from a newer library or a corrupted variable is
+/// safe: unknown values give `"CLERK_ERROR_UNKNOWN_STATUS"`. The returned
+/// string is static: never free it. Thread-safe.
 #[no_mangle]
 pub extern "C" fn clerk_status_str(status: c_int) -> *const c_char {
     name(status).as_ptr()

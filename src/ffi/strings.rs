@@ -6,10 +6,11 @@ use libc::c_char;
 
 use super::boundary;
 
-/// Frees a string returned by libclerk (the `out_json` of `clerk_update_user` and the
-/// metadata calls). NULL is a no-op. Never pass it to `free()`, and never pass `free()` a
-/// libclerk string. Do not write into the string before freeing it (shortening it, say
-/// with `strtok`): copy it first. Any thread may free it.
+/// Frees a string returned by libclerk (the `out_json` of `clerk_update_user`
+/// and the metadata calls). NULL is a no-op. Never pass it to `free()`, and
+/// never pass `free()` a libclerk string. Do not write into the string before
+/// freeing it (shortening it, say with `strtok`): copy it first. Any thread may
+/// free it.
 ///
 /// # Safety
 /// `s` is NULL or a string from libclerk that was not freed before.
@@ -21,18 +22,20 @@ pub unsafe extern "C" fn clerk_string_free(s: *mut c_char) {
     }
 }
 
-/// This thread's last failure, as one line of text, or NULL if no call on this thread has
-/// failed yet.
+/// This thread's last failure, as one line of text, or NULL if no call on this
+/// thread has failed yet.
 ///
-/// The string belongs to libclerk: do not free it. It stays valid until the next failing
-/// libclerk call on the same thread; successful calls do not clear it. Each thread has its
-/// own last error, so it is safe to call from any thread.
+/// The string belongs to libclerk: do not free it. It stays valid until the
+/// next failing libclerk call on the same thread; successful calls do not clear
+/// it. Each thread has its own last error, so it is safe to call from any
+/// thread.
 #[no_mangle]
 pub extern "C" fn clerk_last_error() -> *const c_char {
     boundary::last_error()
 }
 
-/// The library's version, such as `"0.1.0"`. Static: never free it. Thread-safe.
+/// The library's version, such as `"0.1.0"`. Static: never free it.
+/// Thread-safe.
 #[no_mangle]
 pub extern "C" fn clerk_version() -> *const c_char {
     const VERSION: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(
