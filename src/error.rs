@@ -140,6 +140,9 @@ pub struct ClerkError {
 }
 
 /// An HTTP answer that was not a success.
+///
+/// The fields describe the answer for reading. The error document is kept as it was
+/// received, so [`Error::error_document`] shows what Clerk sent even if a field is changed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     /// The HTTP status.
