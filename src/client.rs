@@ -336,8 +336,8 @@ impl Client {
     ) -> Result<Answer, (Outcome, Error)> {
         let left = deadline.saturating_duration_since(Instant::now());
         let request = match call.method {
-            "PUT" => self.inner.agent.put(url),
-            _ => self.inner.agent.patch(url),
+            Method::Patch => self.inner.agent.patch(url),
+            Method::Put => self.inner.agent.put(url),
         };
         let request = request
             .header("Authorization", &self.inner.authorization)
@@ -398,27 +398,43 @@ fn trusting(extra: Vec<Certificate<'static>>) -> TlsConfig {
         .build()
 }
 
+/// The HTTP methods the calls use.
+#[derive(Clone, Copy)]
+enum Method {
+    Patch,
+    Put,
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Method::Patch => "PATCH",
+            Method::Put => "PUT",
+        })
+    }
+}
+
 /// One kind of call: its method, the path after the user id, and its body fields.
 struct Call {
-    method: &'static str,
+    method: Method,
     suffix: &'static str,
     endpoint: &'static Endpoint,
 }
 
 const UPDATE_USER_CALL: Call = Call {
-    method: "PATCH",
+    method: Method::Patch,
     suffix: "",
     endpoint: &fields::UPDATE_USER,
 };
 
 const MERGE_METADATA_CALL: Call = Call {
-    method: "PATCH",
+    method: Method::Patch,
     suffix: "/metadata",
     endpoint: &fields::USER_METADATA,
 };
 
 const REPLACE_METADATA_CALL: Call = Call {
-    method: "PUT",
+    method: Method::Put,
     suffix: "/metadata",
     endpoint: &fields::USER_METADATA,
 };

@@ -237,35 +237,40 @@ impl Error {
         }
     }
 
-    /// The HTTP status of the answer, or 0 when no HTTP answer came.
-    pub fn status_code(&self) -> u16 {
+    /// The HTTP answer, or the local failure, behind any variant: every variant holds
+    /// one of the two, and the methods below need only know which.
+    fn detail(&self) -> Detail<'_> {
         match self {
             Error::Unauthorized(api)
             | Error::NotFound(api)
             | Error::Rejected(api)
             | Error::RateLimited(api)
-            | Error::Server(api) => api.status,
+            | Error::Server(api) => Detail::Api(api),
             Error::InvalidArgument(local)
             | Error::Timeout(local)
             | Error::Transport(local)
             | Error::Decode(local)
-            | Error::Internal(local) => local.status,
+            | Error::Internal(local) => Detail::Local(local),
+        }
+    }
+
+    /// The HTTP status of the answer, or 0 when no HTTP answer came.
+    pub fn status_code(&self) -> u16 {
+        match self.detail() {
+            Detail::Api(api) => api.status,
+            Detail::Local(local) => local.status,
         }
     }
 
     /// The HTTP answer's details, when the failure is an HTTP answer.
     pub fn api_error(&self) -> Option<&ApiError> {
-        match self {
-            Error::Unauthorized(api)
-            | Error::NotFound(api)
-            | Error::Rejected(api)
-            | Error::RateLimited(api)
-            | Error::Server(api) => Some(api),
-            _ => None,
+        match self.detail() {
+            Detail::Api(api) => Some(api),
+            Detail::Local(_) => None,
         }
     }
 
-    /// Records how many HTTP requests the failed call made.
+    /// Records how many times the failed call tried the request.
     pub(crate) fn set_attempts(&mut self, attempts: u32) {
         match self {
             Error::Unauthorized(api)
@@ -304,24 +309,22 @@ impl Error {
     /// # Ok::<(), clerk::Error>(())
     /// ```
     pub fn error_document(&self) -> String {
-        let doc = match self {
-            Error::Unauthorized(api)
-            | Error::NotFound(api)
-            | Error::Rejected(api)
-            | Error::RateLimited(api)
-            | Error::Server(api) => {
+        let doc = match self.detail() {
+            Detail::Api(api) => {
                 let mut doc = api.document.clone();
                 doc.insert("attempts".into(), api.attempts.into());
                 doc
             }
-            Error::InvalidArgument(local)
-            | Error::Timeout(local)
-            | Error::Transport(local)
-            | Error::Decode(local)
-            | Error::Internal(local) => local.document(),
+            Detail::Local(local) => local.document(),
         };
         Value::Object(doc).to_string()
     }
+}
+
+/// What an [`Error`] variant holds.
+enum Detail<'a> {
+    Api(&'a ApiError),
+    Local(&'a LocalError),
 }
 
 /// The body as a JSON object in Clerk's error shape, or `None` when it is anything else.
