@@ -22,50 +22,11 @@ const EXAMPLES: [&str; 4] = [
 /// The most any C program here may run before the test fails it.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
 
-/// Fails unless the shared and static libraries are newer than every source file:
-/// `cargo test` alone does not rebuild them, and a C test of a stale library proves nothing.
-fn assert_libraries_are_fresh() {
-    static CHECKED: OnceLock<()> = OnceLock::new();
-    CHECKED.get_or_init(|| {
-        common::soname_link();
-        let newest_source = newest_modification(&common::root().join("src"));
-        for lib in ["libclerk.so", "libclerk.a"] {
-            let built = std::fs::metadata(common::build_dir().join(lib))
-                .and_then(|m| m.modified())
-                .unwrap_or_else(|_| panic!("{lib} is missing: run `cargo build` (make test does)"));
-            assert!(
-                built >= newest_source,
-                "{lib} is older than the sources: run `cargo build` first (make test does)"
-            );
-        }
-    });
-}
-
-fn newest_modification(dir: &Path) -> std::time::SystemTime {
-    let mut newest = std::time::SystemTime::UNIX_EPOCH;
-    for entry in std::fs::read_dir(dir)
-        .expect("readable source folder")
-        .flatten()
-    {
-        let path = entry.path();
-        let time = if path.is_dir() {
-            newest_modification(&path)
-        } else {
-            entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .unwrap_or(newest)
-        };
-        newest = newest.max(time);
-    }
-    newest
-}
-
 /// Builds the examples once for all tests in this file, with the examples' own Makefile.
 fn examples() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
-        assert_libraries_are_fresh();
+        common::assert_libraries_are_fresh();
         let out = common::build_dir().join("examples-c");
         let status = Command::new("make")
             .arg("-C")
@@ -91,7 +52,7 @@ enum Build {
 
 /// Compiles tests/c/api_test.c against the built library.
 fn api_test(build: Build) -> PathBuf {
-    assert_libraries_are_fresh();
+    common::assert_libraries_are_fresh();
     let lib = common::build_dir();
     let name = match build {
         Build::Shared => "api_test",
@@ -232,7 +193,7 @@ fn the_c_api_is_clean_under_valgrind() {
 
 #[test]
 fn the_examples_are_clean_under_sanitizers() {
-    assert_libraries_are_fresh();
+    common::assert_libraries_are_fresh();
     let out = common::build_dir().join("examples-c-sanitized");
     let flags = "-g -fsanitize=address,undefined -fno-omit-frame-pointer -Wall -Wextra -Werror";
     let status = Command::new("make")
@@ -320,7 +281,7 @@ fn the_examples_report_failures_with_the_status_as_exit_code() {
 
 #[test]
 fn the_readme_c_quick_start_compiles_and_runs() {
-    assert_libraries_are_fresh();
+    common::assert_libraries_are_fresh();
     let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
     let section = readme
         .split("## C quick start")

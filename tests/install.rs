@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use clerk_stand_in::{StandIn, DEFAULT_SECRET_KEY, SEED_USER_ID};
 
@@ -57,41 +57,6 @@ fn require_tools() {
         tools.join(", "),
         packages.join(" ")
     );
-}
-
-/// The soname build.rs gives the library.
-fn soname() -> String {
-    if MAJOR == "0" {
-        format!("libclerk.so.0.{MINOR}")
-    } else {
-        format!("libclerk.so.{MAJOR}")
-    }
-}
-
-/// Fails unless the debug libraries are newer than every source: `cargo test` alone does
-/// not rebuild them, and installing a stale library would test the wrong code.
-fn assert_libraries_are_fresh() {
-    fn newest(path: &Path) -> SystemTime {
-        let own = fs::metadata(path).and_then(|m| m.modified());
-        let own = own.unwrap_or(SystemTime::UNIX_EPOCH);
-        match fs::read_dir(path) {
-            Ok(entries) => entries
-                .flatten()
-                .map(|e| newest(&e.path()))
-                .fold(own, SystemTime::max),
-            Err(_) => own,
-        }
-    }
-    let source =
-        newest(&common::root().join("src")).max(newest(&common::root().join("Cargo.toml")));
-    for lib in ["libclerk.so", "libclerk.a"] {
-        let built = fs::metadata(common::build_dir().join(lib)).and_then(|m| m.modified());
-        let built = built.unwrap_or_else(|_| panic!("{lib} is missing: run `cargo build` first"));
-        assert!(
-            built >= source,
-            "{lib} is older than src/: run `cargo build` first"
-        );
-    }
 }
 
 /// This process's scratch folder under target/debug; those of finished runs are removed,
@@ -170,7 +135,7 @@ fn prefix() -> &'static Path {
     static PREFIX: OnceLock<PathBuf> = OnceLock::new();
     PREFIX.get_or_init(|| {
         require_tools();
-        assert_libraries_are_fresh();
+        common::assert_libraries_are_fresh();
         let prefix = work().join("prefix");
         install_mk("install", &[format!("PREFIX={}", prefix.display())]);
         prefix
@@ -282,7 +247,7 @@ fn loaded_libclerk(program: &Path) -> String {
 
 /// What install.mk puts under a prefix, sorted.
 fn installed_files() -> Vec<PathBuf> {
-    let soname = soname();
+    let soname = common::soname();
     let real = format!("libclerk.so.{VERSION}");
     let mut files: Vec<PathBuf> = [
         "include/clerk.h",
@@ -321,7 +286,7 @@ fn install_puts_headers_libraries_and_the_soname_chain_in_place() {
     let real = format!("libclerk.so.{VERSION}");
     let real_meta = fs::symlink_metadata(lib.join(&real)).expect("the versioned library");
     assert!(real_meta.file_type().is_file(), "{real} is the file itself");
-    let soname = soname();
+    let soname = common::soname();
     let link = |name: &str| fs::read_link(lib.join(name)).expect(name);
     assert_eq!(link(&soname), Path::new(&real), "{soname} -> {real}");
     assert_eq!(
@@ -386,10 +351,10 @@ fn pkg_config_builds_the_c_example_against_the_shared_library() {
     compile("cc", &example("update_user.c"), &program, &flags);
 
     assert!(
-        needed(&program).contains(&soname()),
+        needed(&program).contains(&common::soname()),
         "linked to the shared library"
     );
-    let expected = prefix().join("lib").join(soname());
+    let expected = prefix().join("lib").join(common::soname());
     assert_eq!(loaded_libclerk(&program), expected.display().to_string());
     assert_updates_the_user(&program, &common::stand_in());
 }
@@ -441,7 +406,7 @@ fn cmake_finds_the_package_in_the_prefix_alone_and_builds_the_examples() {
     for name in ["update_user", "update_user_hpp", "update_user_static"] {
         assert_updates_the_user(&build.join(name), &stand_in);
     }
-    let expected = prefix().join("lib").join(soname());
+    let expected = prefix().join("lib").join(common::soname());
     assert_eq!(
         loaded_libclerk(&build.join("update_user_hpp")),
         expected.display().to_string()
@@ -767,7 +732,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn a_staged_install_is_relocatable_and_uninstall_removes_exactly_it() {
     require_tools();
-    assert_libraries_are_fresh();
+    common::assert_libraries_are_fresh();
     // The prefix lies in the scratch folder too, so that a DESTDIR ignored by mistake
     // still writes nowhere else; it must never be created.
     let prefix = work().join("final-prefix");
