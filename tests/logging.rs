@@ -9,7 +9,6 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use clerk::ffi::{clerk_set_log_callback, ClerkLogLevel, ClerkStatus};
-use clerk::Client;
 use clerk_stand_in::{InjectedResponse, DEFAULT_SECRET_KEY, SEED_USER_ID};
 
 /// Records every `log` record of the library.
@@ -52,9 +51,7 @@ fn take(records: &Mutex<Vec<String>>) -> Vec<String> {
 #[test]
 fn events_reach_the_log_crate_and_the_c_callback() {
     let stand_in = common::stand_in();
-    let client = Client::builder()
-        .secret_key(DEFAULT_SECRET_KEY)
-        .api_url(stand_in.url())
+    let client = common::builder(&stand_in)
         .max_retries(1)
         .timeout(Duration::from_secs(10))
         .build()

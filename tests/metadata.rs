@@ -69,9 +69,7 @@ fn a_replacement_drops_what_it_does_not_name() {
 #[test]
 fn metadata_calls_work_in_api_version_2026_05_12() {
     let stand_in = common::stand_in();
-    let client = Client::builder()
-        .secret_key(DEFAULT_SECRET_KEY)
-        .api_url(stand_in.url())
+    let client = common::builder(&stand_in)
         .api_version("2026-05-12")
         .build()
         .expect("valid settings");

@@ -15,9 +15,7 @@ use common::fault::{respond, After, FaultServer, USER};
 #[test]
 fn the_user_agent_names_the_calling_application() {
     let stand_in = common::stand_in();
-    let client = Client::builder()
-        .secret_key(DEFAULT_SECRET_KEY)
-        .api_url(stand_in.url())
+    let client = common::builder(&stand_in)
         .user_agent_suffix("billing-sync/2.1")
         .build()
         .expect("valid settings");

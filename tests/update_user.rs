@@ -282,9 +282,7 @@ fn local_rejections_send_nothing() {
 #[test]
 fn metadata_is_refused_locally_from_api_version_2026_05_12() {
     let stand_in = common::stand_in();
-    let client = Client::builder()
-        .secret_key(DEFAULT_SECRET_KEY)
-        .api_url(stand_in.url())
+    let client = common::builder(&stand_in)
         .api_version("2026-05-12")
         .build()
         .expect("valid settings");
@@ -460,9 +458,7 @@ fn redirects_are_not_followed() {
 #[test]
 fn rate_limits_and_unavailable_answers_are_retried() {
     let stand_in = common::stand_in();
-    let client = Client::builder()
-        .secret_key(DEFAULT_SECRET_KEY)
-        .api_url(stand_in.url())
+    let client = common::builder(&stand_in)
         .max_retries(2)
         .build()
         .expect("valid settings");
@@ -488,9 +484,7 @@ fn rate_limits_and_unavailable_answers_are_retried() {
 #[test]
 fn server_errors_that_may_have_applied_the_update_are_not_retried() {
     let stand_in = common::stand_in();
-    let client = Client::builder()
-        .secret_key(DEFAULT_SECRET_KEY)
-        .api_url(stand_in.url())
+    let client = common::builder(&stand_in)
         .max_retries(3)
         .build()
         .expect("valid settings");
@@ -526,9 +520,7 @@ fn a_rate_limit_reports_retry_after() {
 #[test]
 fn a_slow_answer_ends_in_a_timeout_on_time() {
     let stand_in = common::stand_in();
-    let client = Client::builder()
-        .secret_key(DEFAULT_SECRET_KEY)
-        .api_url(stand_in.url())
+    let client = common::builder(&stand_in)
         .timeout(Duration::from_millis(500))
         .build()
         .expect("valid settings");

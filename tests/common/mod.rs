@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clerk::Client;
+use clerk::{Client, ClientBuilder};
 use clerk_stand_in::{Config, StandIn, DEFAULT_SECRET_KEY};
 
 /// A fresh stand-in on a free loopback port, with its seeded users.
@@ -13,11 +13,16 @@ pub fn stand_in() -> StandIn {
     StandIn::start(Config::default()).expect("the stand-in starts on 127.0.0.1")
 }
 
-/// A client for `stand_in`, with a short deadline so no test can hang for long.
-pub fn client(stand_in: &StandIn) -> Client {
+/// A client builder aimed at `stand_in` with its key, for tests that set more.
+pub fn builder(stand_in: &StandIn) -> ClientBuilder {
     Client::builder()
         .secret_key(DEFAULT_SECRET_KEY)
         .api_url(stand_in.url())
+}
+
+/// A client for `stand_in`, with a short deadline so no test can hang for long.
+pub fn client(stand_in: &StandIn) -> Client {
+    builder(stand_in)
         .timeout(Duration::from_secs(10))
         .max_retries(0)
         .build()
